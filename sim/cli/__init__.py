@@ -1,0 +1,46 @@
+"""The ``sim`` command line: one click group, one thin module per subcommand."""
+
+from __future__ import annotations
+
+import click
+
+from sim import __version__
+from sim.cli.run import run_command
+from sim.cli.scenario import scenario_group
+from sim.errors import InputError
+
+
+class _Group(click.Group):
+    """A click group that turns :class:`InputError` into a one-line message and exit 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as exc:
+            raise InputErrorExit(str(exc)) from None
+
+
+class InputErrorExit(click.ClickException):
+    exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sim")
+def cli() -> None:
+    """Simulate the rollout of a large public-sector IT system.
+
+    Users, consultants and decision makers under big-bang or phased rollouts with low,
+    token or high user involvement. Start with `sim run scenarios/default.toml`.
+    """
+
+
+cli.add_command(run_command)
+cli.add_command(scenario_group)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="sim")

@@ -1,0 +1,165 @@
+"""The user population as NumPy arrays, and the colleague network.
+
+Users are Mesa agents (:class:`sim.model.agents.UserAgent`), but their state lives here in
+one array per variable so that each weekly process is a handful of vectorised operations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+import numpy as np
+import scipy.sparse as sp
+
+from sim.scenario.schema import Scenario
+
+
+class UsageState(IntEnum):
+    """Where a user stands with the new system."""
+
+    WAITING = 0  # still on the legacy system
+    LIVE = 1  # the unit has gone live; not yet routine use
+    ADOPTED = 2  # routine, productive use
+    WORKAROUND = 3  # bypasses the system (paper, shadow tools, a third-party app, nothing)
+    LEFT = 4  # left the organisation (quit, long sick leave)
+
+
+@dataclass
+class Population:
+    """Per-user arrays. Fixed attributes come from the role; state changes weekly."""
+
+    role: np.ndarray  # int, index into role_names
+    unit: np.ndarray  # int, index of the user's unit
+    wave: np.ndarray  # int, wave of the user's unit
+    mandatory: np.ndarray  # bool
+    hours: np.ndarray  # hours per week on the system
+    sensitivity: np.ndarray
+    voice: np.ndarray
+    can_leave: np.ndarray  # bool
+    involved: np.ndarray  # bool: takes part in design and testing
+    proficiency: np.ndarray
+    trained: np.ndarray  # training hours received
+    frustration: np.ndarray
+    acceptance: np.ndarray
+    state: np.ndarray  # int8, UsageState
+    lost_hours: np.ndarray  # hours lost in the current week
+    role_names: list[str] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return self.role.size
+
+
+def allocate(total: int, shares: np.ndarray) -> np.ndarray:
+    """Split ``total`` into integer counts proportional to ``shares`` (largest remainder)."""
+    raw = shares / shares.sum() * total
+    counts = np.floor(raw).astype(np.int64)
+    short = total - counts.sum()
+    order = np.argsort(-(raw - counts), kind="stable")
+    counts[order[:short]] += 1
+    return counts
+
+
+def build_population(scenario: Scenario, rng: np.random.Generator) -> Population:
+    """Create the users: roles by share, units mixing roles, waves of units, participants."""
+    pop = scenario.population
+    n, n_units = pop.size, pop.units
+    names = list(pop.roles)
+    specs = [pop.roles[name] for name in names]
+    counts = allocate(n, np.array([s.share for s in specs]))
+    role = rng.permutation(np.repeat(np.arange(len(names)), counts))
+    unit = np.empty(n, dtype=np.int64)
+    unit[rng.permutation(n)] = np.arange(n) % n_units
+    unit_wave = np.arange(n_units) * scenario.effective_waves // n_units
+    participation, _ = scenario.involvement.resolved
+    involved = rng.random(n) < participation
+
+    def per_role(attr: str, dtype=float) -> np.ndarray:
+        return np.array([getattr(s, attr) for s in specs], dtype=dtype)[role]
+
+    skill = per_role("digital_skill")
+    return Population(
+        role=role,
+        unit=unit,
+        wave=unit_wave[unit],
+        mandatory=per_role("mandatory", bool),
+        hours=per_role("hours_per_week"),
+        sensitivity=per_role("sensitivity"),
+        voice=per_role("voice"),
+        can_leave=per_role("can_leave", bool),
+        involved=involved,
+        proficiency=skill.copy(),
+        trained=np.zeros(n),
+        frustration=np.zeros(n),
+        acceptance=np.zeros(n),
+        state=np.full(n, UsageState.WAITING, dtype=np.int8),
+        lost_hours=np.zeros(n),
+        role_names=names,
+    )
+
+
+class ColleagueNetwork:
+    """Who influences whom. ``neighbour_mean(x)`` is each user's mean of ``x`` over colleagues.
+
+    The ``units`` kind is a sparse random graph, dense inside units with a few ties across;
+    the ``complete`` kind is mean-field: every user sees the population mean, and no edges
+    are built.
+    """
+
+    def __init__(self, adjacency: sp.csr_array | None, size: int):
+        self.adjacency = adjacency
+        self.size = size
+        if adjacency is None:
+            self.degree = np.full(size, float(size))
+        else:
+            self.degree = np.asarray(adjacency.sum(axis=1), dtype=float).ravel()
+        self._inv_degree = np.divide(
+            1.0, self.degree, out=np.zeros(size), where=self.degree > 0
+        )
+
+    @property
+    def complete(self) -> bool:
+        return self.adjacency is None
+
+    def neighbour_sum(self, values: np.ndarray) -> np.ndarray | float:
+        """Sum of ``values`` over each user's colleagues (a scalar when mean-field)."""
+        if self.adjacency is None:
+            return float(values.sum())
+        return self.adjacency @ values
+
+    def neighbour_mean(self, values: np.ndarray) -> np.ndarray | float:
+        """Mean of ``values`` over each user's colleagues (0 for a user with none)."""
+        if self.adjacency is None:
+            return float(values.mean())
+        return (self.adjacency @ values) * self._inv_degree
+
+
+def build_network(scenario: Scenario, unit: np.ndarray, rng: np.random.Generator) -> ColleagueNetwork:
+    """A seeded colleague network: random ties inside units plus a few across units."""
+    n = unit.size
+    spec = scenario.network
+    if spec.kind == "complete":
+        return ColleagueNetwork(None, n)
+    order = np.argsort(unit, kind="stable")
+    sizes = np.bincount(unit, minlength=scenario.population.units)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    n_within = int(round(n * spec.within_degree / 2))
+    a = rng.integers(0, n, n_within)
+    ua = unit[a]
+    b = order[starts[ua] + (rng.random(n_within) * sizes[ua]).astype(np.int64)]
+    n_across = int(round(n * spec.across_degree / 2))
+    c = rng.integers(0, n, n_across)
+    d = rng.integers(0, n, n_across)
+    rows = np.concatenate((a, c))
+    cols = np.concatenate((b, d))
+    keep = rows != cols
+    rows, cols = rows[keep], cols[keep]
+    sym_rows = np.concatenate((rows, cols))
+    sym_cols = np.concatenate((cols, rows))
+    adj = sp.csr_array(
+        (np.ones(sym_rows.size), (sym_rows, sym_cols)), shape=(n, n), dtype=float
+    )
+    adj.sum_duplicates()
+    adj.data[:] = 1.0
+    return ColleagueNetwork(adj, n)

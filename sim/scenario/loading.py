@@ -1,0 +1,154 @@
+"""Loading scenario files: TOML in, a validated :class:`Scenario` out, or one clear error.
+
+Overrides use dotted keys (``{"population.size": 5000}``) and are applied to the file's
+table before validation, so they are checked exactly like values written in the file.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import tomllib
+import typing
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from pydantic import BaseModel, ValidationError
+
+from sim.errors import InputError
+from sim.scenario.schema import Scenario
+
+
+def load_scenario(
+    path: str | Path | None = None, overrides: dict[str, Any] | None = None
+) -> Scenario:
+    """Read a scenario file, apply dotted-key overrides and validate.
+
+    With ``path=None`` the defaults are used. Raises :class:`InputError` with a one-line
+    message naming the file and key for any problem.
+    """
+    source = str(path) if path is not None else "<defaults>"
+    data = read_toml(path) if path is not None else {}
+    return scenario_from_dict(data, overrides, source=source)
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into an :class:`InputError`."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("no such file" if not p.exists() else "not a file", source=str(p))
+    try:
+        with p.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"TOML syntax error: {exc}", source=str(p)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", source=str(p)) from None
+
+
+def scenario_from_dict(
+    data: dict[str, Any], overrides: dict[str, Any] | None = None, *, source: str = "<scenario>"
+) -> Scenario:
+    """Validate a nested table (as read from TOML) with overrides into a :class:`Scenario`."""
+    data = apply_overrides(data, overrides or {}, source=source)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _as_input_error(exc, data, source) from None
+
+
+def apply_overrides(
+    data: dict[str, Any], overrides: dict[str, Any], *, source: str = "<scenario>"
+) -> dict[str, Any]:
+    """Return a copy of ``data`` with each dotted key set to its value."""
+    out = copy.deepcopy(data)
+    for key, value in overrides.items():
+        parts = key.split(".")
+        if not all(parts):
+            raise InputError("malformed key", source=source, key=key)
+        node = out
+        for depth, part in enumerate(parts[:-1]):
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise InputError(
+                    f"'{'.'.join(parts[: depth + 1])}' is a value, not a table",
+                    source=source,
+                    key=key,
+                )
+            node = child
+        node[parts[-1]] = value
+    return out
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse ``KEY=VALUE`` from the command line; VALUE is read as TOML, else as a string."""
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise InputError(f"expected KEY=VALUE, got '{text}'", key="--set")
+    raw = raw.strip()
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw
+    return key, value
+
+
+def scenario_to_toml(scenario: Scenario) -> str:
+    """The resolved scenario, every default included, as TOML text."""
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    return tomli_w.dumps(data)
+
+
+def flat_keys(model: type[BaseModel] = Scenario, prefix: str = "") -> list[str]:
+    """Every valid dotted key of the schema (role keys use the placeholder ``NAME``)."""
+    keys: list[str] = []
+    for name, field in model.model_fields.items():
+        dotted = f"{prefix}{name}"
+        sub = _submodel(field.annotation)
+        if sub is not None and typing.get_origin(field.annotation) is dict:
+            keys.extend(flat_keys(sub, f"{dotted}.NAME."))
+        elif sub is not None:
+            keys.extend(flat_keys(sub, f"{dotted}."))
+        else:
+            keys.append(dotted)
+    return keys
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _submodel(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _as_input_error(exc: ValidationError, data: dict[str, Any], source: str) -> InputError:
+    err = exc.errors()[0]
+    loc = [str(part) for part in err["loc"]]
+    key = ".".join(loc) or None
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return InputError(f"unknown key{_suggest(loc)}", source=source, key=key)
+    message = err["msg"].removeprefix("Value error, ")
+    if kind not in ("value_error", "model_type", "dict_type") and "input" in err:
+        message = f"{message} (got {err['input']!r})"
+    return InputError(message, source=source, key=key)
+
+
+def _suggest(loc: list[str]) -> str:
+    """' (did you mean 'x.y'?)' for the nearest valid key, or ''."""
+    candidates = flat_keys()
+    if len(loc) >= 3 and loc[:2] == ["population", "roles"]:
+        candidates = [c.replace(".NAME.", f".{loc[2]}.") for c in candidates]
+    dotted = ".".join(loc)
+    best = difflib.get_close_matches(dotted, candidates, n=1, cutoff=0.6)
+    if not best:
+        leaf = difflib.get_close_matches(
+            loc[-1], [c.rsplit(".", 1)[-1] for c in candidates], n=1, cutoff=0.7
+        )
+        best = [c for c in candidates if leaf and c.endswith("." + leaf[0])][:1]
+    return f" (did you mean '{best[0]}'?)" if best else ""
