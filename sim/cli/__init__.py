@@ -11,13 +11,17 @@ from sim.errors import InputError
 
 
 class _Group(click.Group):
-    """A click group that turns :class:`InputError` into a one-line message and exit 2."""
+    """A click group that turns bad input (:class:`InputError`, or a usage error of a
+    subcommand) into a one-line message and exit status 2."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except InputError as exc:
             raise InputErrorExit(str(exc)) from None
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else ctx.command_path
+            raise InputErrorExit(f"{command}: {exc.format_message()}") from None
 
 
 class InputErrorExit(click.ClickException):
