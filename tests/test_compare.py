@@ -329,7 +329,10 @@ def test_latex_tabular_structure(table):
 
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
-def test_latex_compiles(table, tmp_path):
+def test_latex_compiles(tmp_path):
+    runs = make_runs()
+    runs["rollout.strategy"] = runs["rollout.strategy"].replace("phased", "50% & #2_{x}^~|<>")
+    table = compare_runs(runs, FACTORS, REFERENCE, ["weeks_to_80", "total_cost"])
     doc = (
         "\\documentclass{article}\\usepackage{booktabs}\\begin{document}\n"
         + format_table(table, "latex")
