@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sim import __version__
+from sim.cli.compare import compare_command
 from sim.cli.run import run_command
 from sim.cli.scenario import scenario_group
 from sim.errors import InputError
@@ -43,6 +44,7 @@ def cli() -> None:
 
 cli.add_command(run_command)
 cli.add_command(scenario_group)
+cli.add_command(compare_command)
 
 
 def main() -> None:
