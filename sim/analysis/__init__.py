@@ -1,0 +1,1 @@
+"""Analysis of saved results: comparison tables and plots."""
