@@ -15,6 +15,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from click.testing import CliRunner  # noqa: E402
 from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -23,6 +24,7 @@ from scipy import stats  # noqa: E402
 
 from sim.analysis import plots  # noqa: E402
 from sim.analysis.results import load_results, run_results  # noqa: E402
+from sim.cli import cli  # noqa: E402
 from sim.errors import InputError  # noqa: E402
 from sim.model.outcomes import MAIN_OUTCOMES, OUTCOMES, ROLE_COLUMNS, STEP_COLUMNS  # noqa: E402
 
@@ -427,3 +429,49 @@ def test_plot_run_from_a_dataframe(tmp_path):
     paths = plots.plot_run(ts, tmp_path / "fig", "svg", scenario={"population": {"roles": roles}})
     assert [p.name for p in paths] == ["timeseries.svg", "roles.svg", "main.svg"]
     assert "Teachers (mandatory)" in (tmp_path / "fig" / "roles.svg").read_text()
+
+
+# --- command line -----------------------------------------------------------------------
+
+
+def test_cli_writes_sweep_figures_and_prints_paths(tmp_path):
+    small = make_sweep(
+        tmp_path / "small", replicates=2, failed=(), n_conditions=2, roles=("teacher", "guardian")
+    )
+    out = tmp_path / "figs"
+    result = CliRunner().invoke(
+        cli, ["plot", str(small), "--out", str(out), "--outcomes", "total_cost", "--format", "svg"]
+    )
+    assert result.exit_code == 0, result.output
+    names = ["timeseries.svg", "roles.svg", "outcomes.svg", "main.svg"]
+    assert result.output.splitlines() == [str(out / n) for n in names]
+    outcomes_svg = (out / "outcomes.svg").read_text()
+    assert OUTCOMES["total_cost"][0] in outcomes_svg
+    assert OUTCOMES["final_adoption"][0] not in outcomes_svg
+
+
+def test_cli_on_a_run_folder_defaults_to_figures_subfolder(tmp_path):
+    run_dir = make_run(tmp_path / "run")
+    result = CliRunner().invoke(cli, ["plot", str(run_dir), "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (run_dir / "figures").iterdir()) == [
+        "main.pdf",
+        "roles.pdf",
+        "timeseries.pdf",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nowhere"], "no results folder"),
+        (["SWEEP", "--outcomes", "peak_frustraton"], "did you mean 'peak_frustration'"),
+    ],
+)
+def test_cli_input_errors_are_one_line_and_exit_2(sweep_dir, tmp_path, args, message):
+    args = [
+        str(sweep_dir) if a == "SWEEP" else str(tmp_path / a) if a == "nowhere" else a for a in args
+    ]
+    result = CliRunner().invoke(cli, ["plot", *args])
+    assert result.exit_code == 2
+    assert len(result.output.strip().splitlines()) == 1 and message in result.output

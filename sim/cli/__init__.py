@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sim import __version__
+from sim.cli.plot import plot_command
 from sim.cli.run import run_command
 from sim.cli.scenario import scenario_group
 from sim.errors import InputError
@@ -39,6 +40,7 @@ def cli() -> None:
 
 cli.add_command(run_command)
 cli.add_command(scenario_group)
+cli.add_command(plot_command)
 
 
 def main() -> None:
