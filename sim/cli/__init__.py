@@ -6,6 +6,7 @@ import click
 
 from sim import __version__
 from sim.cli.compare import compare_command
+from sim.cli.plot import plot_command
 from sim.cli.run import run_command
 from sim.cli.scenario import scenario_group
 from sim.errors import InputError
@@ -45,6 +46,7 @@ def cli() -> None:
 cli.add_command(run_command)
 cli.add_command(scenario_group)
 cli.add_command(compare_command)
+cli.add_command(plot_command)
 
 
 def main() -> None:
