@@ -127,17 +127,15 @@ def parameter_table(scenarios: dict[str, str | Path]) -> str:
         "Default and Source come from the schema; a case column shows the value the case file",
         "sets, with the source or reason written beside it in the file, or `(default)`.",
         "`NAME` stands for a role; role defaults are those of a role table written without",
-        "the key. \"calibrated\" marks values tuned to the stylized facts (docs/cases.md).",
+        'the key. "calibrated" marks values tuned to the stylized facts (docs/cases.md).',
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
     ]
     for key, field in _leaves(Scenario):
         extra = field.json_schema_extra or {}
-        if ".NAME." in key:
-            default = role_defaults[key.split(".NAME.")[1]]
-        else:
-            default = defaults.get(key)
+        role_key = key.split(".NAME.")[-1]
+        default = role_defaults[role_key] if ".NAME." in key else defaults.get(key)
         row = [
             f"`{key}`",
             field.description or "",
