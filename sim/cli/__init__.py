@@ -9,6 +9,7 @@ from sim.cli.compare import compare_command
 from sim.cli.plot import plot_command
 from sim.cli.run import run_command
 from sim.cli.scenario import scenario_group
+from sim.cli.validate import validate_command
 from sim.errors import InputError
 
 
@@ -47,6 +48,7 @@ cli.add_command(run_command)
 cli.add_command(scenario_group)
 cli.add_command(compare_command)
 cli.add_command(plot_command)
+cli.add_command(validate_command)
 
 
 def main() -> None:
