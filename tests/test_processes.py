@@ -155,3 +155,9 @@ def test_allocate_largest_remainder():
 def test_detection_probability_goel_okumoto():
     assert pr.detection_probability(0.0) == 0
     assert pr.detection_probability(np.log(2)) == pytest.approx(0.5)
+
+
+def test_learning_by_doing_depends_on_hours_of_use():
+    prof = np.array([0.5, 0.5, 0.5])
+    new = pr.learn_by_doing(prof, np.array([0.0, 10.0, 20.0]), 0.2)
+    assert_allclose(new, [0.5, 0.6, 1 - 0.5 * 0.8**2])

@@ -123,7 +123,7 @@ class DecisionMaker(mesa.Agent):
         shown_ready = true_ready + g.filtering * (1 - true_ready)
         bar = g.readiness_threshold * (1 - g.schedule_pressure)
         forced = model.wave_postponed[wave] >= g.max_postponements
-        if self._gate_open(rep) and (shown_ready >= bar or forced):
+        if forced or (self._gate_open(rep) and shown_ready >= bar):
             self.despite_warnings += int(true_ready < g.readiness_threshold)
             return wave
         model.postpone(wave, until=model.week + g.postpone_weeks, count=True)

@@ -91,7 +91,7 @@ class RolloutModel(mesa.Model):
         self.open_defects = 0
         self.defects_found = 0
         self.fix_progress = 0.0
-        self.weeks_tested = 0
+        self.test_effort = 0.0  # cumulative Goel-Okumoto test exposure (sum of weekly b)
 
     def _init_schedule(self) -> None:
         r = self.scenario.rollout
@@ -144,7 +144,7 @@ class RolloutModel(mesa.Model):
             if target <= 0 or not members.any()
             else float(np.minimum(pop.trained[members] / target, 1.0).mean())
         )
-        tested = pr.detection_probability(sc.testing.detection_rate * self.weeks_tested)
+        tested = pr.detection_probability(self.test_effort)
         defects = 1.0 - min(1.0, self.open_defects / sc.governance.max_open_defects)
         return (trained + tested + defects + self.fit) / 4.0
 
@@ -190,8 +190,8 @@ class RolloutModel(mesa.Model):
         t = self.scenario.testing
         rate = 0.0
         if self.week >= t.start_week:
-            self.weeks_tested += 1
             rate = t.detection_rate * (1.0 + t.involvement_boost * self.feedback)
+            self.test_effort += rate
         counts = np.bincount(self.population.state, minlength=len(UsageState))
         rate += t.live_detection_rate * (counts[LIVE] + counts[ADOPTED]) / self.population.size
         found = int(self.rng.binomial(self.latent_defects, pr.detection_probability(rate)))
@@ -255,6 +255,9 @@ class RolloutModel(mesa.Model):
         loss = np.minimum(loss * (1.0 + su.wait_penalty * min(self.congestion, 1.0)), 1.0)
         loss[bypass] = sc.workaround.workaround_loss
         pop.lost_hours = loss * pop.hours
+        pop.proficiency[on] = pr.learn_by_doing(
+            pop.proficiency[on], pop.hours[on], sc.training.on_the_job
+        )
         working = pop.hours[on | bypass].sum()
         self.productivity_loss = float(pop.lost_hours.sum() / working) if working > 0 else 0.0
         return loss

@@ -181,9 +181,10 @@ class System(Section):
         le=1,
     )
     learning_loss: float = param(
-        0.4,
+        0.45,
         "Share of system hours lost by a user with zero proficiency (learning curve).",
-        source="Bhargava & Mishra 2014 (25 % dip)",
+        source="calibrated: a healthy big bang of the default organisation dips about 25 % "
+        "(Bhargava & Mishra 2014)",
         ge=0,
         le=1,
     )
@@ -303,8 +304,8 @@ class Training(Section):
     )
     on_the_job: float = param(
         0.03,
-        "Weekly share of the proficiency gap closed by use (learning curve).",
-        unit="1/week",
+        "Share of the proficiency gap closed by every 10 hours of use (learning by doing).",
+        unit="1/10 h",
         ge=0,
         le=1,
     )
