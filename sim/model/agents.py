@@ -119,8 +119,8 @@ class DecisionMaker(mesa.Agent):
         if self.paused:
             model.postpone(wave, until=self.paused_until, count=False)
             return None
-        true_ready = model.readiness(wave)
-        shown_ready = true_ready + g.filtering * (1 - true_ready)
+        true_ready, measured = model.readiness(wave)
+        shown_ready = measured + g.filtering * (1 - measured)
         bar = g.readiness_threshold * (1 - g.schedule_pressure)
         forced = model.wave_postponed[wave] >= g.max_postponements
         if forced or (self._gate_open(rep) and shown_ready >= bar):

@@ -133,20 +133,28 @@ class RolloutModel(mesa.Model):
         live = self.wave_live_week >= 0
         self.hypercare_until[live] = np.maximum(self.hypercare_until[live], self.week + weeks)
 
-    def readiness(self, wave: int) -> float:
-        """True readiness of ``wave``, 0-1: the mean of training delivered, testing done,
-        open defects below the board's tolerance, and fit."""
+    def readiness(self, wave: int) -> tuple[float, float]:
+        """Readiness of ``wave``, 0-1, as it is and as the board measures it.
+
+        Both are the mean of four parts: skills, testing done, open defects below the board's
+        tolerance, and fit. The true skills part is the users' mean proficiency; the board
+        measures training delivered against the plan, so a plan with no training looks
+        complete to it.
+        """
         sc, pop = self.scenario, self.population
         members = (pop.wave == wave) & (pop.state != LEFT)
         target = sc.training.hours_per_user
-        trained = (
-            1.0
-            if target <= 0 or not members.any()
-            else float(np.minimum(pop.trained[members] / target, 1.0).mean())
-        )
+        if not members.any():
+            skills = delivered = 1.0
+        else:
+            skills = float(pop.proficiency[members].mean())
+            delivered = (
+                float(np.minimum(pop.trained[members] / target, 1.0).mean()) if target > 0 else 1.0
+            )
         tested = pr.detection_probability(self.test_effort)
         defects = 1.0 - min(1.0, self.open_defects / sc.governance.max_open_defects)
-        return (trained + tested + defects + self.fit) / 4.0
+        common = tested + defects + self.fit
+        return (skills + common) / 4.0, (delivered + common) / 4.0
 
     # --- the week ------------------------------------------------------------------------
     def step(self) -> None:
