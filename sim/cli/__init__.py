@@ -7,6 +7,7 @@ import click
 from sim import __version__
 from sim.cli.run import run_command
 from sim.cli.scenario import scenario_group
+from sim.cli.sweep import sweep_command
 from sim.errors import InputError
 
 
@@ -39,6 +40,7 @@ def cli() -> None:
 
 cli.add_command(run_command)
 cli.add_command(scenario_group)
+cli.add_command(sweep_command)
 
 
 def main() -> None:
