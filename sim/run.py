@@ -31,8 +31,9 @@ def fresh_seed() -> int:
     return int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0] >> 1)
 
 
-def simulate(scenario: Scenario | None = None, seed: int | None = None,
-             steps: int | None = None) -> RunResult:
+def simulate(
+    scenario: Scenario | None = None, seed: int | None = None, steps: int | None = None
+) -> RunResult:
     """Run ``scenario`` for ``steps`` weeks (default ``run.steps``) with ``seed``.
 
     A missing seed is drawn from fresh entropy and recorded in the result.
@@ -89,8 +90,7 @@ def format_summary(result: RunResult) -> str:
         f"  go-lives / postponed    {s['waves_live']} of {sc.effective_waves} waves live, "
         f"{s['postponements']} postponement(s), "
         f"{s['golives_despite_warnings']} despite warnings",
-        f"  halted                  "
-        + (f"yes, in week {s['halt_week']}" if s["halted"] else "no"),
+        "  halted                  " + (f"yes, in week {s['halt_week']}" if s["halted"] else "no"),
         f"  staff who left          {s['left_share']:6.1%}",
     ]
     return "\n".join(lines)

@@ -15,11 +15,17 @@ seed_option = click.option(
     "--seed", type=int, default=None, help="Random seed (default: fresh entropy, recorded)."
 )
 steps_option = click.option(
-    "--steps", type=click.IntRange(min=1), default=None,
+    "--steps",
+    type=click.IntRange(min=1),
+    default=None,
     help="Weeks to simulate (default: the scenario's run.steps).",
 )
 set_option = click.option(
-    "--set", "overrides", multiple=True, callback=_parse_sets, metavar="KEY=VALUE",
+    "--set",
+    "overrides",
+    multiple=True,
+    callback=_parse_sets,
+    metavar="KEY=VALUE",
     help="Override a scenario value by dotted key, e.g. --set population.size=5000. Repeatable.",
 )
 out_option = click.option(

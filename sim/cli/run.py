@@ -18,7 +18,11 @@ from sim.scenario import load_scenario
 @out_option
 @quiet_option
 def run_command(
-    scenario: str, seed: int | None, steps: int | None, overrides: dict, out: str | None,
+    scenario: str,
+    seed: int | None,
+    steps: int | None,
+    overrides: dict,
+    out: str | None,
     quiet: bool,
 ) -> None:
     """Run SCENARIO (a TOML file) once and print a summary.

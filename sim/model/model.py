@@ -1,6 +1,361 @@
-"""Placeholder: the Mesa model is being written."""
+"""The rollout model: a Mesa model of users, consultants and a programme board.
+
+One step is one week. Each week runs the nine processes of the conceptual model
+(``MODEL.md``; ``docs/ODD.md`` describes them as built): decide, build and localise, test,
+train, go live, work, feel, accept or avoid, account. Population state lives in NumPy
+arrays (:mod:`sim.model.population`) and every process is vectorised
+(:mod:`sim.model.processes`).
+"""
+
+from __future__ import annotations
+
+import functools
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim.model import processes as pr
+from sim.model.agents import Consultant, DecisionMaker, Report, UserAgent
+from sim.model.outcomes import STEP_COLUMNS, role_columns, summarise
+from sim.model.population import build_network, build_population
+from sim.scenario import Scenario
+
+WAITING, LIVE, ADOPTED, WORKAROUND, LEFT = pr.WAITING, pr.LIVE, pr.ADOPTED, pr.WORKAROUND, pr.LEFT
 
 
-class RolloutModel:  # pragma: no cover - replaced by the real model
-    def __init__(self, scenario=None, seed=None):
-        raise NotImplementedError
+def _metric(model: RolloutModel, name: str) -> float:
+    return model.metrics[name]
+
+
+class RolloutModel(mesa.Model):
+    """Rollout of an IT system to an organisation's users.
+
+    Args:
+        scenario: a validated :class:`~sim.scenario.Scenario` (defaults when ``None``).
+        seed: seed of the model's random generator; all randomness comes from it.
+    """
+
+    def __init__(self, scenario: Scenario | None = None, seed: int | None = None):
+        super().__init__(seed=seed)
+        self.scenario = sc = scenario if scenario is not None else Scenario()
+        self.seed = seed
+        self.week = 0
+        self.population = build_population(sc, self.rng)
+        self.network = build_network(sc, self.population.unit, self.rng)
+        UserAgent.create_agents(self, sc.population.size, index=range(sc.population.size))
+        self.participation, self.responsiveness = sc.involvement.resolved
+        self.feedback = pr.feedback_strength(
+            self.participation, self.responsiveness, sc.involvement.saturation
+        )
+        self._init_system()
+        self._init_schedule()
+        self.consultant_knowledge = np.full(sc.consultants.count, sc.consultants.initial_knowledge)
+        Consultant.create_agents(self, sc.consultants.count, index=range(sc.consultants.count))
+        self.board = DecisionMaker(self)
+        self._init_accounts()
+        self.metrics: dict[str, float] = {}
+        columns = [*STEP_COLUMNS, *role_columns(self.population.role_names)]
+        self.datacollector = mesa.DataCollector(
+            model_reporters={c: functools.partial(_metric, name=c) for c in columns}
+        )
+        self._record()
+
+    # --- set-up ------------------------------------------------------------------------
+    def _init_system(self) -> None:
+        s = self.scenario.system
+        self.fit = s.initial_fit
+        self.usability = s.initial_usability
+        self.latent_defects = s.latent_defects
+        self.open_defects = 0
+        self.defects_found = 0
+        self.fix_progress = 0.0
+        self.weeks_tested = 0
+
+    def _init_schedule(self) -> None:
+        r = self.scenario.rollout
+        n_waves = self.scenario.effective_waves
+        self.wave_planned = r.first_golive_week + np.arange(n_waves) * r.wave_interval_weeks
+        self.wave_live_week = np.full(n_waves, -1)
+        self.wave_postponed = np.zeros(n_waves, dtype=int)
+        self.hypercare_until = np.full(n_waves, -1)
+        self.postponements = 0
+
+    def _init_accounts(self) -> None:
+        self.cost = 0.0  # SEK, scaled to the real organisation
+        self.hours_lost_total = 0.0  # per-agent hours
+        self.support_backlog = 0.0
+        self.congestion = 0.0
+        self.productivity_loss = 0.0
+
+    # --- schedule helpers used by the board ----------------------------------------------
+    @property
+    def waves_live(self) -> int:
+        return int((self.wave_live_week >= 0).sum())
+
+    def next_wave(self) -> int | None:
+        pending = np.flatnonzero(self.wave_live_week < 0)
+        return int(pending[0]) if pending.size else None
+
+    def postpone(self, wave: int, until: float, count: bool) -> None:
+        """Move ``wave`` to week ``until`` and keep the planned spacing of later waves."""
+        interval = self.scenario.rollout.wave_interval_weeks
+        until = min(until, np.iinfo(np.int64).max // 4)
+        shifted = until + np.arange(self.wave_planned.size - wave) * interval
+        self.wave_planned[wave:] = np.maximum(self.wave_planned[wave:], shifted)
+        if count:
+            self.wave_postponed[wave] += 1
+            self.postponements += 1
+
+    def extend_hypercare(self, weeks: int) -> None:
+        live = self.wave_live_week >= 0
+        self.hypercare_until[live] = np.maximum(self.hypercare_until[live], self.week + weeks)
+
+    def readiness(self, wave: int) -> float:
+        """True readiness of ``wave``, 0-1: the mean of training delivered, testing done,
+        open defects below the board's tolerance, and fit."""
+        sc, pop = self.scenario, self.population
+        members = (pop.wave == wave) & (pop.state != LEFT)
+        target = sc.training.hours_per_user
+        trained = (
+            1.0
+            if target <= 0 or not members.any()
+            else float(np.minimum(pop.trained[members] / target, 1.0).mean())
+        )
+        tested = pr.detection_probability(sc.testing.detection_rate * self.weeks_tested)
+        defects = 1.0 - min(1.0, self.open_defects / sc.governance.max_open_defects)
+        return (trained + tested + defects + self.fit) / 4.0
+
+    # --- the week ------------------------------------------------------------------------
+    def step(self) -> None:
+        """Advance one week."""
+        wave = self.board.decide()
+        self._build_and_localise()
+        self._test()
+        self._train()
+        if wave is not None:
+            self._go_live(wave)
+        loss = self._work()
+        self._feel(loss)
+        self._accept_or_avoid()
+        self._account()
+        self.week += 1
+        self._record()
+
+    def _build_and_localise(self) -> None:
+        c = self.scenario.consultants
+        knowledge = float(self.consultant_knowledge.mean()) if c.count else 0.0
+        hours = pr.productive_hours(c.count, c.hours_per_week, c.coordination_overhead)
+        fixed, self.fix_progress, used = pr.fix_defects(
+            self.open_defects, self.fix_progress, hours * c.fix_share, knowledge, c.hours_per_fix
+        )
+        self.open_defects -= fixed
+        consultant_weeks = (hours - used) / max(c.hours_per_week, 1e-9)
+        s = self.scenario.system
+        self.fit = pr.approach(
+            self.fit, s.fit_ceiling, c.localisation_rate * consultant_weeks * knowledge
+        )
+        self.usability = pr.approach(
+            self.usability,
+            s.usability_ceiling,
+            self.scenario.involvement.usability_gain * self.feedback,
+        )
+        self.consultant_knowledge += (
+            c.knowledge_gain * self.feedback * (1.0 - self.consultant_knowledge)
+        )
+
+    def _test(self) -> None:
+        t = self.scenario.testing
+        rate = 0.0
+        if self.week >= t.start_week:
+            self.weeks_tested += 1
+            rate = t.detection_rate * (1.0 + t.involvement_boost * self.feedback)
+        on_system = np.isin(self.population.state, (LIVE, ADOPTED)).mean()
+        rate += t.live_detection_rate * on_system
+        found = int(self.rng.binomial(self.latent_defects, pr.detection_probability(rate)))
+        self.latent_defects -= found
+        self.open_defects += found
+        self.defects_found += found
+
+    def _train(self) -> None:
+        tr, pop = self.scenario.training, self.population
+        window_open = self.wave_planned - tr.window_weeks <= self.week
+        eligible = window_open[pop.wave] & (pop.state != LEFT)
+        need = np.where(eligible, np.maximum(tr.hours_per_user - pop.trained, 0.0), 0.0)
+        given = pr.share_training(need, tr.capacity * pop.size / 100.0)
+        pop.trained += given
+        pop.proficiency = pr.train_proficiency(
+            pop.proficiency, given, tr.effectiveness, tr.half_hours
+        )
+        self.trained_this_week = float(given.sum())
+
+    def _go_live(self, wave: int) -> None:
+        pop = self.population
+        pop.state[(pop.wave == wave) & (pop.state == WAITING)] = LIVE
+        self.wave_live_week[wave] = self.week
+        self.hypercare_until[wave] = self.week + self.scenario.support.hypercare_weeks
+
+    def _work(self) -> np.ndarray:
+        """Lost share of each user's system hours this week (the productivity dip)."""
+        sc, pop = self.scenario, self.population
+        on = (pop.state == LIVE) | (pop.state == ADOPTED)
+        loss = np.zeros(pop.size)
+        loss[on] = pr.time_loss(
+            pop.proficiency[on],
+            fit=self.fit,
+            usability=self.usability,
+            open_defects=self.open_defects,
+            defect_loss=sc.system.defect_loss,
+            misfit_loss=sc.system.misfit_loss,
+            learning_loss=sc.system.learning_loss,
+            usability_loss=sc.system.usability_loss,
+        )
+        su = sc.support
+        new_tickets = float(self.rng.poisson(su.ticket_rate * loss.sum()))
+        hyper = on & (self.hypercare_until[pop.wave] > self.week)
+        capacity = su.capacity / 100.0 * (on.sum() + (su.hypercare_multiplier - 1) * hyper.sum())
+        self.support_backlog, self.tickets_served, self.congestion = pr.support_week(
+            self.support_backlog, new_tickets, capacity
+        )
+        loss = np.minimum(loss * (1.0 + su.wait_penalty * min(self.congestion, 1.0)), 1.0)
+        bypass = (pop.state == WORKAROUND) & pop.mandatory
+        loss[bypass] = sc.workaround.workaround_loss
+        pop.lost_hours = loss * pop.hours
+        working = pop.hours[on | bypass].sum()
+        self.productivity_loss = float(pop.lost_hours.sum() / working) if working > 0 else 0.0
+        return loss
+
+    def _feel(self, loss: np.ndarray) -> None:
+        f, pop = self.scenario.frustration, self.population
+        stress = np.minimum(pop.sensitivity * f.stress_per_loss * loss, 1.0)
+        present = pop.state != LEFT
+        feeling = pr.update_frustration(pop.frustration, stress, f.rise, f.decay)
+        feeling = pr.contagion(feeling, pop.voice * present, self.network, f.contagion)
+        pop.frustration = np.where(present, feeling, pop.frustration)
+
+    def _accept_or_avoid(self) -> None:
+        sc, pop = self.scenario, self.population
+        a, w = sc.adoption, sc.workaround
+        peer = self.network.neighbour_mean((pop.state == ADOPTED).astype(float))
+        usefulness = min(max(self.fit - sc.system.defect_loss * self.open_defects / 100, 0), 1)
+        social_weight = a.w_social * np.where(pop.mandatory, 1.0, a.voluntary_social)
+        pop.acceptance = pr.acceptance(
+            usefulness=usefulness,
+            ease=self.usability * pop.proficiency,
+            social=peer,
+            social_weight=social_weight,
+            frustration=pop.frustration,
+            intercept=a.intercept,
+            w_usefulness=a.w_usefulness,
+            w_ease=a.w_ease,
+            w_frustration=a.w_frustration,
+        )
+        modifier = 1.0 - a.acceptance_weight + a.acceptance_weight * pop.acceptance
+        over = np.where(pop.frustration > w.enter_threshold, w.enter_rate, 0.0)
+        stay_away = np.where(pop.mandatory, 0.0, w.avoid_rate * (1.0 - pop.acceptance))
+        pop.state = pr.transition(
+            pop.state,
+            self.rng.random(pop.size),
+            adopt=pr.adoption_hazard(modifier, a.p, a.q, peer),
+            avoid=1.0 - (1.0 - over) * (1.0 - stay_away),
+            give_up=over,
+            come_back=np.where(pop.frustration < w.exit_threshold, w.exit_rate * pop.acceptance, 0),
+        )
+        t = sc.turnover
+        leaving = pop.can_leave & (pop.frustration > t.threshold) & (pop.state != LEFT)
+        pop.state[leaving & (self.rng.random(pop.size) < t.rate)] = LEFT
+
+    def _account(self) -> None:
+        sc, pop = self.scenario, self.population
+        c, scale = sc.costs, sc.population.scale
+        lost = float(pop.lost_hours.sum())
+        self.hours_lost_total += lost
+        participants = float((pop.involved & (pop.state == WAITING)).sum())
+        user_hours = lost + self.trained_this_week + participants * sc.involvement.hours_per_week
+        consultant_hours = sc.consultants.count * sc.consultants.hours_per_week
+        week = user_hours * scale * c.wage + self.trained_this_week * scale * c.trainer_rate
+        week += consultant_hours * c.consultant_rate + self.tickets_served * scale * c.support_rate
+        if 0 < self.waves_live < self.wave_planned.size:
+            week += c.dual_running_per_week
+        if self.waves_live > 0:
+            week += c.system_per_week
+        self.cost += week
+
+    # --- observation ---------------------------------------------------------------------
+    def _record(self) -> None:
+        """Compute this week's indicators, show them to the board and collect them."""
+        pop = self.population
+        state, frus = pop.state, pop.frustration
+        present = state != LEFT
+        on_system = (state == LIVE) | (state == ADOPTED) | (state == WORKAROUND)
+        unit_live = self.wave_live_week[pop.wave] >= 0
+        adopted = state == ADOPTED
+        workaround = state == WORKAROUND
+        present_f = frus[present]
+        m = {
+            "live_share": float(unit_live.mean()),
+            "adoption_rate": float(adopted.mean()),
+            "workaround_rate": float(workaround.mean()),
+            "left_share": float(1.0 - present.mean()),
+            "mean_frustration": float(present_f.mean()) if present_f.size else 0.0,
+            "p90_frustration": float(np.quantile(present_f, 0.9)) if present_f.size else 0.0,
+            "productivity_loss": self.productivity_loss,
+            "open_defects": float(self.open_defects),
+            "defects_found": float(self.defects_found),
+            "support_backlog": float(self.support_backlog) * self.scenario.population.scale,
+            "cumulative_cost": self.cost / 1e6,
+            "waves_live": float(self.waves_live),
+            "postponements": float(self.postponements),
+            "halted": float(self.board.paused),
+            "fit": float(self.fit),
+            "usability": float(self.usability),
+            "knowledge": float(self.consultant_knowledge.mean())
+            if self.consultant_knowledge.size
+            else 0.0,
+            "mean_proficiency": float(pop.proficiency[present].mean()) if present.any() else 0.0,
+        }
+        counts = np.bincount(pop.role, minlength=len(pop.role_names)).astype(float)
+        counts_present = np.bincount(pop.role[present], minlength=len(pop.role_names))
+        by_role = {
+            "adoption_rate": np.bincount(pop.role, weights=adopted, minlength=counts.size) / counts,
+            "workaround_rate": np.bincount(pop.role, weights=workaround, minlength=counts.size)
+            / counts,
+            "mean_frustration": np.bincount(
+                pop.role[present], weights=present_f, minlength=counts.size
+            )
+            / np.maximum(counts_present, 1),
+        }
+        for col, values in by_role.items():
+            for name, value in zip(pop.role_names, values, strict=True):
+                m[f"{col}.{name}"] = float(value)
+        self.metrics = m
+        live_users = on_system
+        self.board.observe(
+            Report(
+                frustration_live=float(frus[live_users].mean()) if live_users.any() else 0.0,
+                adoption_live=float(adopted[unit_live].mean()) if unit_live.any() else 0.0,
+                congestion=float(min(self.congestion, 10.0)),
+            )
+        )
+        self.datacollector.collect(self)
+
+    # --- results -------------------------------------------------------------------------
+    def timeseries(self) -> pd.DataFrame:
+        """One row per step, step 0 (the initial state) included."""
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        df.insert(0, "step", np.arange(len(df)))
+        return df
+
+    def summary(self) -> dict:
+        """Run-level outcomes (see :data:`sim.model.outcomes.OUTCOMES`)."""
+        live = self.wave_live_week[self.wave_live_week >= 0]
+        scale = self.scenario.population.scale
+        extra = {
+            "first_golive_week": int(live.min()) if live.size else None,
+            "last_golive_week": int(live.max()) if live.size == self.wave_live_week.size else None,
+            "halt_week": self.board.halt_week,
+            "golives_despite_warnings": self.board.despite_warnings,
+            "hours_lost_per_user": self.hours_lost_total / self.population.size,
+            "total_hours_lost": self.hours_lost_total * scale,
+        }
+        return summarise(self.timeseries(), extra)

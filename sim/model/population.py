@@ -114,9 +114,7 @@ class ColleagueNetwork:
             self.degree = np.full(size, float(size))
         else:
             self.degree = np.asarray(adjacency.sum(axis=1), dtype=float).ravel()
-        self._inv_degree = np.divide(
-            1.0, self.degree, out=np.zeros(size), where=self.degree > 0
-        )
+        self._inv_degree = np.divide(1.0, self.degree, out=np.zeros(size), where=self.degree > 0)
 
     @property
     def complete(self) -> bool:
@@ -135,7 +133,9 @@ class ColleagueNetwork:
         return (self.adjacency @ values) * self._inv_degree
 
 
-def build_network(scenario: Scenario, unit: np.ndarray, rng: np.random.Generator) -> ColleagueNetwork:
+def build_network(
+    scenario: Scenario, unit: np.ndarray, rng: np.random.Generator
+) -> ColleagueNetwork:
     """A seeded colleague network: random ties inside units plus a few across units."""
     n = unit.size
     spec = scenario.network
@@ -157,9 +157,7 @@ def build_network(scenario: Scenario, unit: np.ndarray, rng: np.random.Generator
     rows, cols = rows[keep], cols[keep]
     sym_rows = np.concatenate((rows, cols))
     sym_cols = np.concatenate((cols, rows))
-    adj = sp.csr_array(
-        (np.ones(sym_rows.size), (sym_rows, sym_cols)), shape=(n, n), dtype=float
-    )
+    adj = sp.csr_array((np.ones(sym_rows.size), (sym_rows, sym_cols)), shape=(n, n), dtype=float)
     adj.sum_duplicates()
     adj.data[:] = 1.0
     return ColleagueNetwork(adj, n)

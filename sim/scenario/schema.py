@@ -70,15 +70,11 @@ class Role(Section):
         "away; social influence acts mainly on mandatory users.",
         source="Venkatesh & Davis 2000",
     )
-    digital_skill: float = param(
-        0.5, "Proficiency before any training, 0-1.", ge=0, le=1
-    )
+    digital_skill: float = param(0.5, "Proficiency before any training, 0-1.", ge=0, le=1)
     hours_per_week: float = param(
         10.0, "Hours per week this role spends on the system.", unit="h/week", ge=0, le=60
     )
-    sensitivity: float = param(
-        1.0, "Multiplier on the stress that lost time causes.", ge=0, le=5
-    )
+    sensitivity: float = param(1.0, "Multiplier on the stress that lost time causes.", ge=0, le=5)
     voice: float = param(
         0.5,
         "Expressiveness: how strongly this role's frustration spreads to colleagues.",
@@ -113,9 +109,7 @@ class Population(Section):
         unit="people/agent",
         gt=0,
     )
-    units: int = param(
-        40, "Number of units (wards, care centres, schools).", unit="units", ge=1
-    )
+    units: int = param(40, "Number of units (wards, care centres, schools).", unit="units", ge=1)
     roles: dict[str, Role] = Field(
         default_factory=_default_roles,
         description="User roles, as tables [population.roles.NAME].",
@@ -129,9 +123,7 @@ class Population(Section):
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"role shares must sum to 1, not {total:g}")
         if self.units > self.size:
-            raise ValueError(
-                f"more units ({self.units}) than users ({self.size})"
-            )
+            raise ValueError(f"more units ({self.units}) than users ({self.size})")
         return self
 
 
@@ -151,7 +143,7 @@ class Network(Section):
 
 class System(Section):
     initial_fit: float = param(
-        0.6,
+        0.65,
         "Fit of the system to local processes at the start, 0-1. An imported, unadapted "
         "system starts low.",
         source="article (lesson 1)",
@@ -183,19 +175,19 @@ class System(Section):
         le=1,
     )
     misfit_loss: float = param(
-        0.35, "Share of system hours lost at zero fit (falls linearly to 0 at full fit).",
-        ge=0, le=1,
+        0.3,
+        "Share of system hours lost at zero fit (falls linearly to 0 at full fit).",
+        ge=0,
+        le=1,
     )
     learning_loss: float = param(
-        0.45,
+        0.4,
         "Share of system hours lost by a user with zero proficiency (learning curve).",
         source="Bhargava & Mishra 2014 (25 % dip)",
         ge=0,
         le=1,
     )
-    usability_loss: float = param(
-        0.15, "Share of system hours lost at zero usability.", ge=0, le=1
-    )
+    usability_loss: float = param(0.1, "Share of system hours lost at zero usability.", ge=0, le=1)
 
     @model_validator(mode="after")
     def _check(self) -> System:
@@ -222,15 +214,17 @@ class Consultants(Section):
         le=1,
     )
     localisation_rate: float = param(
-        0.0005,
+        0.002,
         "Share of the fit gap closed per productive consultant-week at full knowledge.",
         unit="1/consultant-week",
         ge=0,
         le=1,
     )
     fix_share: float = param(
-        0.5, "Share of consultant hours spent fixing found defects when there are any.",
-        ge=0, le=1,
+        0.5,
+        "Share of consultant hours spent fixing found defects when there are any.",
+        ge=0,
+        le=1,
     )
     hours_per_fix: float = param(
         12.0, "Consultant hours to fix one defect at full knowledge.", unit="h", gt=0
@@ -246,8 +240,10 @@ class Consultants(Section):
 
 class Testing(Section):
     start_week: int = param(
-        20, "Week in which structured testing starts (late testing: close to go-live).",
-        unit="week", ge=0,
+        20,
+        "Week in which structured testing starts (late testing: close to go-live).",
+        unit="week",
+        ge=0,
     )
     detection_rate: float = param(
         0.03,
@@ -289,43 +285,61 @@ class Training(Section):
         ge=0,
     )
     window_weeks: int = param(
-        8, "Training starts this many weeks before a unit's planned go-live.", unit="weeks",
-        ge=1, le=104,
+        8,
+        "Training starts this many weeks before a unit's planned go-live.",
+        unit="weeks",
+        ge=1,
+        le=104,
     )
     effectiveness: float = param(
-        1.0, "How well training material fits users' work, 0-1.",
-        source="KPMG review of Millennium, 2025", ge=0, le=1,
+        1.0,
+        "How well training material fits users' work, 0-1.",
+        source="KPMG review of Millennium, 2025",
+        ge=0,
+        le=1,
     )
     half_hours: float = param(
         10.0, "Training hours that close half of the proficiency gap.", unit="h", gt=0
     )
     on_the_job: float = param(
-        0.03, "Weekly share of the proficiency gap closed by use (learning curve).",
-        unit="1/week", ge=0, le=1,
+        0.03,
+        "Weekly share of the proficiency gap closed by use (learning curve).",
+        unit="1/week",
+        ge=0,
+        le=1,
     )
 
 
 class Support(Section):
     capacity: float = param(
-        25.0, "Tickets answered per week per 100 users on the new system.",
-        unit="tickets/week/100 users", ge=0,
+        25.0,
+        "Tickets answered per week per 100 users on the new system.",
+        unit="tickets/week/100 users",
+        ge=0,
     )
     hypercare_weeks: int = param(
-        6, "Weeks of extra support after a wave goes live.", unit="weeks",
-        source="practitioner guidance: 2-8 weeks", ge=0, le=52,
+        6,
+        "Weeks of extra support after a wave goes live.",
+        unit="weeks",
+        source="practitioner guidance: 2-8 weeks",
+        ge=0,
+        le=52,
     )
     hypercare_multiplier: float = param(
         3.0, "Support capacity multiplier for users in hypercare.", ge=1
     )
     ticket_rate: float = param(
-        1.5, "Tickets per user per week when all of the user's time is lost.",
-        unit="tickets/user/week", ge=0,
+        1.5,
+        "Tickets per user per week when all of the user's time is lost.",
+        unit="tickets/user/week",
+        ge=0,
     )
     wait_penalty: float = param(
         0.5,
         "Extra loss (relative) when the backlog is a week or more of capacity "
         "(waits explode near saturation, Erlang C).",
-        ge=0, le=5,
+        ge=0,
+        le=5,
     )
 
 
@@ -335,18 +349,16 @@ class Rollout(Section):
         "big_bang: all units at once; phased: waves on a fixed schedule; phased_gated: each "
         "wave waits until earlier waves meet the gate criteria.",
     )
-    first_golive_week: int = param(
-        52, "Planned week of the first go-live.", unit="week", ge=0
-    )
+    first_golive_week: int = param(52, "Planned week of the first go-live.", unit="week", ge=0)
     waves: int = param(
         4, "Number of waves (phased strategies; big_bang uses one).", unit="waves", ge=1
     )
-    wave_interval_weeks: int = param(
-        12, "Planned weeks between waves.", unit="weeks", ge=1, le=260
-    )
+    wave_interval_weeks: int = param(12, "Planned weeks between waves.", unit="weeks", ge=1, le=260)
     gate_max_frustration: float = param(
-        0.35, "phased_gated: highest reported mean frustration of live users to go on.",
-        ge=0, le=1,
+        0.35,
+        "phased_gated: highest reported mean frustration of live users to go on.",
+        ge=0,
+        le=1,
     )
     gate_min_adoption: float = param(
         0.5, "phased_gated: lowest reported adoption among live users to go on.", ge=0, le=1
@@ -364,12 +376,31 @@ class Involvement(Section):
         None, "Share of users in design and testing (overrides the preset).", ge=0, le=1
     )
     responsiveness: float | None = param(
-        None, "Share of participants' feedback that changes the system (overrides the preset).",
-        ge=0, le=1,
+        None,
+        "Share of participants' feedback that changes the system (overrides the preset).",
+        ge=0,
+        le=1,
     )
     hours_per_week: float = param(
-        2.0, "Hours per week each participant spends on involvement before go-live.",
-        unit="h/week", ge=0, le=40,
+        2.0,
+        "Hours per week each participant spends on involvement before go-live.",
+        unit="h/week",
+        ge=0,
+        le=40,
+    )
+    saturation: float = param(
+        0.1,
+        "Participation at which feedback reaches 63 % of its maximum (a design team "
+        "needs only so many users).",
+        gt=0,
+        le=1,
+    )
+    usability_gain: float = param(
+        0.05,
+        "Weekly share of the usability gap closed at full, acted-upon feedback.",
+        unit="1/week",
+        ge=0,
+        le=1,
     )
 
     @model_validator(mode="after")
@@ -389,36 +420,56 @@ class Involvement(Section):
 
 class Adoption(Section):
     p: float = param(
-        0.04, "External (innovation) part of the weekly hazard of moving from live to adopted.",
-        unit="1/week", source="Bass 1969; weekly value an assumption", ge=0, le=5,
+        0.08,
+        "External (innovation) part of the weekly hazard of moving from live to adopted.",
+        unit="1/week",
+        source="Bass 1969; weekly value an assumption",
+        ge=0,
+        le=5,
     )
     q: float = param(
-        0.3, "Peer (imitation) part of the weekly adoption hazard, times the adopted share of "
-        "colleagues.", unit="1/week", source="Bass 1969; weekly value an assumption", ge=0, le=5,
+        0.4,
+        "Peer (imitation) part of the weekly adoption hazard, times the adopted share of "
+        "colleagues.",
+        unit="1/week",
+        source="Bass 1969; weekly value an assumption",
+        ge=0,
+        le=5,
     )
     acceptance_weight: float = param(
-        1.0, "How much acceptance modulates the hazard: 0 gives pure Bass, 1 full TAM.",
-        ge=0, le=1,
+        1.0,
+        "How much acceptance modulates the hazard: 0 gives pure Bass, 1 full TAM.",
+        ge=0,
+        le=1,
     )
-    intercept: float = param(-2.0, "Acceptance logit at zero usefulness, ease and influence.")
+    intercept: float = param(-1.5, "Acceptance logit at zero usefulness, ease and influence.")
     w_usefulness: float = param(
-        3.0, "Weight of perceived usefulness (fit, few defects) in the acceptance logit.",
-        source="Davis 1989; King & He 2006 (PU strongest)", ge=0,
+        3.0,
+        "Weight of perceived usefulness (fit, few defects) in the acceptance logit.",
+        source="Davis 1989; King & He 2006 (PU strongest)",
+        ge=0,
     )
     w_ease: float = param(
-        1.5, "Weight of ease of use (usability x proficiency).",
-        source="Davis 1989; King & He 2006", ge=0,
+        1.5,
+        "Weight of ease of use (usability x proficiency).",
+        source="Davis 1989; King & He 2006",
+        ge=0,
     )
     w_social: float = param(
-        1.0, "Weight of colleagues' adoption (mandatory users; voluntary users get a share).",
-        source="Venkatesh & Davis 2000", ge=0,
+        1.0,
+        "Weight of colleagues' adoption (mandatory users; voluntary users get a share).",
+        source="Venkatesh & Davis 2000",
+        ge=0,
     )
     w_frustration: float = param(
         3.0, "Weight of frustration (negative) in the acceptance logit.", ge=0
     )
     voluntary_social: float = param(
-        0.3, "Share of the social weight that applies to voluntary users.",
-        source="Venkatesh & Davis 2000", ge=0, le=1,
+        0.3,
+        "Share of the social weight that applies to voluntary users.",
+        source="Venkatesh & Davis 2000",
+        ge=0,
+        le=1,
     )
 
 
@@ -427,20 +478,30 @@ class Workaround(Section):
         0.55, "Frustration above which users start bypassing the system.", ge=0, le=1
     )
     exit_threshold: float = param(
-        0.3, "Frustration below which users in workaround return (hysteresis).",
-        source="Repenning 2002", ge=0, le=1,
+        0.3,
+        "Frustration below which users in workaround return (hysteresis).",
+        source="Repenning 2002",
+        ge=0,
+        le=1,
     )
-    enter_rate: float = param(0.3, "Weekly hazard of entering workaround above the threshold.",
-                              unit="1/week", ge=0, le=1)
-    exit_rate: float = param(0.15, "Weekly hazard, times acceptance, of returning.",
-                             unit="1/week", ge=0, le=1)
+    enter_rate: float = param(
+        0.3, "Weekly hazard of entering workaround above the threshold.", unit="1/week", ge=0, le=1
+    )
+    exit_rate: float = param(
+        0.15, "Weekly hazard, times acceptance, of returning.", unit="1/week", ge=0, le=1
+    )
     workaround_loss: float = param(
-        0.2, "Share of system hours lost by a mandatory user working around the system.",
-        ge=0, le=1,
+        0.1,
+        "Share of system hours lost by a mandatory user working around the system.",
+        ge=0,
+        le=1,
     )
     avoid_rate: float = param(
-        0.1, "Weekly hazard, times (1 - acceptance), that a voluntary live user stays away.",
-        unit="1/week", ge=0, le=1,
+        0.1,
+        "Weekly hazard, times (1 - acceptance), that a voluntary live user stays away.",
+        unit="1/week",
+        ge=0,
+        le=1,
     )
 
     @model_validator(mode="after")
@@ -452,68 +513,112 @@ class Workaround(Section):
 
 class Frustration(Section):
     stress_per_loss: float = param(
-        2.0, "Stress (0-1) per share of hours lost: 2 means losing half the time is full stress.",
+        2.0,
+        "Stress (0-1) per share of hours lost: 2 means losing half the time is full stress.",
         gt=0,
     )
-    rise: float = param(0.5, "Weekly share of the gap closed when stress exceeds frustration.",
-                        unit="1/week", ge=0, le=1)
-    decay: float = param(0.08, "Weekly share of the gap closed when stress is below frustration.",
-                         unit="1/week", ge=0, le=1)
+    rise: float = param(
+        0.5,
+        "Weekly share of the gap closed when stress exceeds frustration.",
+        unit="1/week",
+        ge=0,
+        le=1,
+    )
+    decay: float = param(
+        0.08,
+        "Weekly share of the gap closed when stress is below frustration.",
+        unit="1/week",
+        ge=0,
+        le=1,
+    )
     contagion: float = param(
-        0.15, "Weekly strength of emotion contagion between colleagues.",
-        source="Bosse et al. 2015", ge=0, le=1,
+        0.15,
+        "Weekly strength of emotion contagion between colleagues.",
+        source="Bosse et al. 2015",
+        ge=0,
+        le=1,
     )
 
 
 class Turnover(Section):
     threshold: float = param(0.7, "Frustration above which staff may leave.", ge=0, le=1)
-    rate: float = param(0.01, "Weekly hazard of leaving above the threshold.", unit="1/week",
-                        source="Bernerth et al. 2011 (direction only)", ge=0, le=1)
+    rate: float = param(
+        0.01,
+        "Weekly hazard of leaving above the threshold.",
+        unit="1/week",
+        source="Bernerth et al. 2011 (direction only)",
+        ge=0,
+        le=1,
+    )
 
 
 class Governance(Section):
     report_delay_weeks: int = param(
-        2, "Weeks between the state of the organisation and what the board sees.",
-        unit="weeks", ge=0, le=52,
+        2,
+        "Weeks between the state of the organisation and what the board sees.",
+        unit="weeks",
+        ge=0,
+        le=52,
     )
     filtering: float = param(
-        0.2, "Culture of silence: share of bad news removed from reports, 0-1.",
-        source="KPMG review of Millennium, 2025", ge=0, le=1,
+        0.2,
+        "Culture of silence: share of bad news removed from reports, 0-1.",
+        source="KPMG review of Millennium, 2025",
+        ge=0,
+        le=1,
     )
     schedule_pressure: float = param(
-        0.3, "Pressure to keep dates (fixed dates, payment tied to go-live): lowers the "
-        "readiness the board demands, 0-1.", source="KPMG review; GP (40 % payment)", ge=0, le=1,
+        0.3,
+        "Pressure to keep dates (fixed dates, payment tied to go-live): lowers the "
+        "readiness the board demands, 0-1.",
+        source="KPMG review; GP (40 % payment)",
+        ge=0,
+        le=1,
     )
     readiness_threshold: float = param(
         0.7, "Readiness an unpressured board demands before a go-live, 0-1.", ge=0, le=1
+    )
+    max_open_defects: int = param(
+        100, "Open defects at which the board rates defect readiness zero.", unit="defects", ge=1
     )
     postpone_weeks: int = param(8, "Weeks a postponed wave is moved.", unit="weeks", ge=1, le=104)
     max_postponements: int = param(
         3, "Postponements after which the board goes live regardless.", ge=0, le=50
     )
     halt_frustration: float = param(
-        0.6, "Reported mean frustration of live users at which the board halts further waves.",
-        ge=0, le=1,
+        0.6,
+        "Reported mean frustration of live users at which the board halts further waves.",
+        ge=0,
+        le=1,
     )
     pause_weeks: int = param(
-        26, "Weeks a halt lasts before the board reconsiders (0: the halt is final).",
-        unit="weeks", ge=0, le=520,
+        26,
+        "Weeks a halt lasts before the board reconsiders (0: the halt is final).",
+        unit="weeks",
+        ge=0,
+        le=520,
     )
 
 
 class Costs(Section):
     wage: float = param(450.0, "Cost of one hour of a user's time.", unit="SEK/h", ge=0)
     consultant_rate: float = param(1300.0, "Cost of one consultant hour.", unit="SEK/h", ge=0)
-    trainer_rate: float = param(600.0, "Cost of one trainer hour (trainee-hour delivered).",
-                                unit="SEK/h", ge=0)
+    trainer_rate: float = param(
+        600.0, "Cost of one trainer hour (trainee-hour delivered).", unit="SEK/h", ge=0
+    )
     support_rate: float = param(500.0, "Cost of answering one ticket.", unit="SEK/ticket", ge=0)
     dual_running_per_week: float = param(
-        1.0e6, "Cost per week of running old and new systems side by side (and interfaces).",
-        unit="SEK/week", source="HRSA; HIMSS (trade-off, no figure)", ge=0,
+        1.0e6,
+        "Cost per week of running old and new systems side by side (and interfaces).",
+        unit="SEK/week",
+        source="HRSA; HIMSS (trade-off, no figure)",
+        ge=0,
     )
     system_per_week: float = param(
-        1.5e6, "Licence and operation of the new system per week once any unit is live.",
-        unit="SEK/week", ge=0,
+        1.5e6,
+        "Licence and operation of the new system per week once any unit is live.",
+        unit="SEK/week",
+        ge=0,
     )
 
 
