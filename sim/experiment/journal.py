@@ -129,7 +129,9 @@ def _parse(line: bytes) -> dict[str, Any] | None:
         record = json.loads(line)
     except ValueError:
         return None
-    ok = isinstance(record, dict) and isinstance(record.get("point"), int) and isinstance(
-        record.get("replicate"), int
+    ok = (
+        isinstance(record, dict)
+        and isinstance(record.get("point"), int)
+        and isinstance(record.get("replicate"), int)
     )
     return record if ok else None

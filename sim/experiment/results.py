@@ -26,8 +26,16 @@ ID_COLUMNS = ("point", "replicate")
 
 
 def runs_header(experiment: Experiment) -> list[str]:
-    return ["point", "condition", *experiment.factors, "replicate", "seed", "status",
-            "error", *OUTCOMES]
+    return [
+        "point",
+        "condition",
+        *experiment.factors,
+        "replicate",
+        "seed",
+        "status",
+        "error",
+        *OUTCOMES,
+    ]
 
 
 def write_runs_csv(out_dir: Path, experiment: Experiment, journal: Journal) -> Counter:
@@ -50,9 +58,13 @@ def _row(experiment: Experiment, record: dict[str, Any]) -> list[str]:
     condition = experiment.conditions[record["point"]]
     outcomes = record.get("outcomes") or {}
     return [
-        str(record["point"]), condition.label,
+        str(record["point"]),
+        condition.label,
         *(_cell(v) for v in condition.values.values()),
-        str(record["replicate"]), str(record["seed"]), record["status"], record["error"],
+        str(record["replicate"]),
+        str(record["seed"]),
+        record["status"],
+        record["error"],
         *(_cell(outcomes.get(name)) for name in OUTCOMES),
     ]
 
@@ -104,8 +116,15 @@ def _conform(table: pa.Table, point: int, replicate: int, schema: pa.Schema) -> 
     return pa.Table.from_arrays(columns, schema=schema)
 
 
-def write_manifest(out_dir: Path, experiment: Experiment, *, counts: Counter,
-                   timings: dict[str, Any], engine: str, jobs: int) -> dict[str, Any]:
+def write_manifest(
+    out_dir: Path,
+    experiment: Experiment,
+    *,
+    counts: Counter,
+    timings: dict[str, Any],
+    engine: str,
+    jobs: int,
+) -> dict[str, Any]:
     """Everything needed to know what was run, with what, and how fast."""
     manifest = {
         "experiment": experiment.name,

@@ -9,6 +9,7 @@ finished run to one callback, so all engines share every line of result handling
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import time
@@ -73,8 +74,12 @@ class RunOutput:
     def record(self) -> dict[str, Any]:
         """The journal line (without the time series)."""
         return {
-            "point": self.point, "replicate": self.replicate, "seed": self.seed,
-            "status": self.status, "error": self.error, "outcomes": self.outcomes,
+            "point": self.point,
+            "replicate": self.replicate,
+            "seed": self.seed,
+            "status": self.status,
+            "error": self.error,
+            "outcomes": self.outcomes,
             "seconds": round(self.seconds, 4),
         }
 
@@ -88,10 +93,10 @@ def execute(run_fn: RunFn, task: RunTask) -> RunOutput:
         outcomes = {name: _plain(result.summary.get(name)) for name in OUTCOMES}
         timeseries = pd.DataFrame(result.timeseries)
     except Exception as exc:  # a failing run is data, not a crash of the sweep
-        return RunOutput(*ident, "failed", error=one_line(exc),
-                         seconds=time.perf_counter() - start)
-    return RunOutput(*ident, "ok", outcomes=outcomes, timeseries=timeseries,
-                     seconds=time.perf_counter() - start)
+        return RunOutput(*ident, "failed", error=one_line(exc), seconds=time.perf_counter() - start)
+    return RunOutput(
+        *ident, "ok", outcomes=outcomes, timeseries=timeseries, seconds=time.perf_counter() - start
+    )
 
 
 def one_line(exc: BaseException) -> str:
@@ -153,8 +158,9 @@ def open_engine(
     local cluster of ``jobs`` single-threaded worker processes.
     """
     if engine not in ENGINES:
-        raise InputError(f"unknown engine '{engine}' (choose from {', '.join(ENGINES)})",
-                         key="--engine")
+        raise InputError(
+            f"unknown engine '{engine}' (choose from {', '.join(ENGINES)})", key="--engine"
+        )
     if scheduler and engine != "dask":
         raise InputError("a scheduler address needs --engine dask", key="--scheduler")
     jobs = jobs or default_jobs()
@@ -185,9 +191,22 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Fork workers from a server that has imported the model once: cheap to start and,
+    unlike plain fork, safe with threads. (Mesa sets the global start method to spawn on
+    import, so the context is chosen here explicitly.)"""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sim.run", "sim.model"])
+    return context
+
+
 @contextmanager
 def _process_executor(jobs: int) -> Iterator[Engine]:
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_worker_context(), initializer=_ignore_sigint
+    )
     try:
         yield Engine("local", pool, jobs, IN_FLIGHT_PER_WORKER * jobs)
     except BaseException:
@@ -213,17 +232,20 @@ def _dask_executor(jobs: int, scheduler: str | None) -> Iterator[Engine]:
         try:
             client = Client(scheduler, timeout="20s")
         except (OSError, TimeoutError) as exc:
-            raise InputError(f"cannot connect to {scheduler}: {one_line(exc)}",
-                             key="--scheduler") from None
+            raise InputError(
+                f"cannot connect to {scheduler}: {one_line(exc)}", key="--scheduler"
+            ) from None
         workers = sum(client.nthreads().values()) or jobs
     else:
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         client = Client(cluster)
         workers = jobs
     try:
-        yield Engine("dask", client.get_executor(pure=False), workers,
-                     IN_FLIGHT_PER_WORKER * workers)
+        yield Engine(
+            "dask", client.get_executor(pure=False), workers, IN_FLIGHT_PER_WORKER * workers
+        )
     finally:
         client.close()
         if cluster is not None:

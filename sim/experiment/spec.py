@@ -126,8 +126,9 @@ def load_experiment(path: str | Path) -> Experiment:
     overrides = _table(data.get("overrides", {}), src, "overrides")
     for key in factors:
         if key in overrides:
-            raise InputError("set both as a factor and as an override", source=src,
-                             key=f"overrides.{key}")
+            raise InputError(
+                "set both as a factor and as an override", source=src, key=f"overrides.{key}"
+            )
 
     scenario_path = (p.parent / head.scenario).resolve()
     if not head.scenario or not scenario_path.is_file():
@@ -141,11 +142,20 @@ def load_experiment(path: str | Path) -> Experiment:
     conditions = _conditions(base_data, overrides, factors, src, scenario_path)
     reference = _reference(head.reference, factors, conditions, src)
     return Experiment(
-        path=p, text=text, sha256=hashlib.sha256(p.read_bytes()).hexdigest(),
-        name=head.name, description=head.description, scenario_path=scenario_path,
-        base=base, overrides=overrides, factors=factors, reference=reference,
+        path=p,
+        text=text,
+        sha256=hashlib.sha256(p.read_bytes()).hexdigest(),
+        name=head.name,
+        description=head.description,
+        scenario_path=scenario_path,
+        base=base,
+        overrides=overrides,
+        factors=factors,
+        reference=reference,
         steps=head.steps if head.steps is not None else base.run.steps,
-        replicates=head.replicates, seed=head.seed, conditions=conditions,
+        replicates=head.replicates,
+        seed=head.seed,
+        conditions=conditions,
     )
 
 
@@ -155,7 +165,8 @@ def _experiment_table(raw: Any, src: str) -> ExperimentTable:
     try:
         return ExperimentTable.model_validate(_table(raw, src, "experiment"))
     except ValidationError as exc:
-        err = exc.errors()[0]
+        # A misspelt key is also a missing one: report the misspelling, it explains both.
+        err = min(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
         field = str(err["loc"][0]) if err["loc"] else ""
         key = f"experiment.{field}" if field else "experiment"
         if err["type"] == "extra_forbidden":
@@ -182,12 +193,12 @@ def _factors(raw: Any, src: str) -> dict[str, list[Any]]:
     for key, values in factors.items():
         if isinstance(values, dict):
             raise InputError(
-                "must be a list of values; quote dotted keys, e.g. \"rollout.strategy\" = [...]",
-                source=src, key=f"factors.{key}",
+                'must be a list of values; quote dotted keys, e.g. "rollout.strategy" = [...]',
+                source=src,
+                key=f"factors.{key}",
             )
         if not isinstance(values, list) or not values:
-            raise InputError("must be a non-empty list of values", source=src,
-                             key=f"factors.{key}")
+            raise InputError("must be a non-empty list of values", source=src, key=f"factors.{key}")
         seen = [json.dumps(v, sort_keys=True) for v in values]
         if len(set(seen)) != len(seen):
             raise InputError("values repeat", source=src, key=f"factors.{key}")
@@ -205,23 +216,26 @@ def _base(data: dict, overrides: dict, src: str, scenario_path: Path) -> Scenari
         raise InputError(_detail(exc), source=src, key="overrides") from None
 
 
-def _check_factor(data: dict, overrides: dict, key: str, value: Any, src: str,
-                  scenario_path: Path) -> None:
+def _check_factor(
+    data: dict, overrides: dict, key: str, value: Any, src: str, scenario_path: Path
+) -> None:
     """Check one factor value on its own, so a bad value is blamed on its factor."""
     try:
         scenario_from_dict(data, {**overrides, key: value}, source=str(scenario_path))
     except InputError as exc:
         detail = exc.detail if exc.key == key else _detail(exc)
-        raise InputError(f"value {value!r} rejected: {detail}", source=src,
-                         key=f"factors.{key}") from None
+        raise InputError(
+            f"value {value!r} rejected: {detail}", source=src, key=f"factors.{key}"
+        ) from None
 
 
 def _detail(exc: InputError) -> str:
     return f"{exc.key}: {exc.detail}" if exc.key else exc.detail
 
 
-def _conditions(data: dict, overrides: dict, factors: dict[str, list[Any]], src: str,
-                scenario_path: Path) -> tuple[Condition, ...]:
+def _conditions(
+    data: dict, overrides: dict, factors: dict[str, list[Any]], src: str, scenario_path: Path
+) -> tuple[Condition, ...]:
     out = []
     for point, combo in enumerate(itertools.product(*factors.values())):
         values = dict(zip(factors, combo, strict=True))
@@ -229,27 +243,34 @@ def _conditions(data: dict, overrides: dict, factors: dict[str, list[Any]], src:
         try:
             scenario = scenario_from_dict(data, {**overrides, **values}, source=str(scenario_path))
         except InputError as exc:
-            raise InputError(f"condition '{label}' is impossible: {_detail(exc)}", source=src,
-                             key="factors") from None
+            raise InputError(
+                f"condition '{label}' is impossible: {_detail(exc)}", source=src, key="factors"
+            ) from None
         out.append(Condition(point, label, values, scenario))
     return tuple(out)
 
 
-def _reference(raw: dict[str, Any] | None, factors: dict[str, list[Any]],
-               conditions: tuple[Condition, ...], src: str) -> dict[str, Any]:
+def _reference(
+    raw: dict[str, Any] | None,
+    factors: dict[str, list[Any]],
+    conditions: tuple[Condition, ...],
+    src: str,
+) -> dict[str, Any]:
     if raw is None:
         return dict(conditions[0].values)
     key = "experiment.reference"
     for name in raw:
         if name not in factors:
-            raise InputError(f"'{name}' is not a factor{_suggest(name, tuple(factors))}",
-                             source=src, key=key)
+            raise InputError(
+                f"'{name}' is not a factor{_suggest(name, tuple(factors))}", source=src, key=key
+            )
     for name, values in factors.items():
         if name not in raw:
             raise InputError(f"missing a value for factor '{name}'", source=src, key=key)
         if raw[name] not in values:
-            raise InputError(f"{raw[name]!r} is not a value of factor '{name}' {values}",
-                             source=src, key=key)
+            raise InputError(
+                f"{raw[name]!r} is not a value of factor '{name}' {values}", source=src, key=key
+            )
     return {name: raw[name] for name in factors}
 
 

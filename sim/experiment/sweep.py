@@ -40,8 +40,10 @@ from sim.run import simulate
 try:
     from sim.analysis.tables import write_comparison
 except ImportError:  # stub until the comparison tables land on this branch
+
     def write_comparison(out_dir: str | Path) -> str:
         return ""
+
 
 STATE = "sweep.json"
 COMPARISON = ("comparison.md", "comparison.csv")
@@ -107,20 +109,25 @@ def run_sweep(
         run_tasks(tasks(experiment, journal), opened.executor, opened.in_flight, on_done, run_fn)
     wall = time.perf_counter() - start
     timings = {
-        "started": state["started"], "session_started": start_wall, "finished": _now(),
-        "wall_seconds": round(wall, 3), "runs_executed": todo,
+        "started": state["started"],
+        "session_started": start_wall,
+        "finished": _now(),
+        "wall_seconds": round(wall, 3),
+        "runs_executed": todo,
         "runs_per_second": round(todo / wall, 3) if wall > 0 else None,
     }
     counts = write_runs_csv(out, experiment, journal)
     write_timeseries(out, journal)
-    write_manifest(out, experiment, counts=counts, timings=timings, engine=engine,
-                   jobs=opened.workers)
+    write_manifest(
+        out, experiment, counts=counts, timings=timings, engine=engine, jobs=opened.workers
+    )
     markdown = write_comparison(out)
     return SweepResult(out, dict(counts), todo, wall, markdown)
 
 
-def prepare_folder(out: Path, experiment: Experiment, *, resume: bool,
-                   force: bool) -> tuple[Path, dict[str, Any]]:
+def prepare_folder(
+    out: Path, experiment: Experiment, *, resume: bool, force: bool
+) -> tuple[Path, dict[str, Any]]:
     """Check the results folder and return it with the sweep's state (new or resumed)."""
     if resume and force:
         raise InputError("choose one of --resume and --force", key="--resume")
@@ -132,13 +139,20 @@ def prepare_folder(out: Path, experiment: Experiment, *, resume: bool,
         return out, _resumable_state(state_path, experiment)
     elif occupied:
         what = "holds the results of a sweep" if state_path.is_file() else "is not empty"
-        hint = "; use --resume to continue it or --force to start afresh" \
-            if state_path.is_file() else "; choose a new folder"
+        hint = (
+            "; use --resume to continue it or --force to start afresh"
+            if state_path.is_file()
+            else "; choose a new folder"
+        )
         raise InputError(f"'{out}' {what}{hint}", key="--out")
     ensure_writable_dir(out)
-    state = {"experiment": experiment.name, "sha256": experiment.sha256,
-             "fingerprint": experiment.fingerprint(), "runs": experiment.n_runs,
-             "started": _now()}
+    state = {
+        "experiment": experiment.name,
+        "sha256": experiment.sha256,
+        "fingerprint": experiment.fingerprint(),
+        "runs": experiment.n_runs,
+        "started": _now(),
+    }
     atomic_write_json(state_path, state)
     return out, state
 
@@ -151,12 +165,14 @@ def _resumable_state(state_path: Path, experiment: Experiment) -> dict[str, Any]
     if state.get("sha256") != experiment.sha256:
         raise InputError(
             f"{experiment.path} changed since the sweep in '{state_path.parent}' started; "
-            "use --force to start afresh", key="--resume",
+            "use --force to start afresh",
+            key="--resume",
         )
     if state.get("fingerprint") != experiment.fingerprint():
         raise InputError(
             f"the scenario {experiment.scenario_path} changed since the sweep in "
-            f"'{state_path.parent}' started; use --force to start afresh", key="--resume",
+            f"'{state_path.parent}' started; use --force to start afresh",
+            key="--resume",
         )
     return state
 
@@ -170,8 +186,13 @@ def _remove_own_files(out: Path) -> None:
 
 def _progress_bar(total: int, done: int, failed: int, enabled: bool) -> tqdm:
     return tqdm(
-        total=total, initial=done, unit="run", desc="sweep", dynamic_ncols=True,
-        disable=not (enabled and sys.stderr.isatty()), postfix={"failed": failed},
+        total=total,
+        initial=done,
+        unit="run",
+        desc="sweep",
+        dynamic_ncols=True,
+        disable=not (enabled and sys.stderr.isatty()),
+        postfix={"failed": failed},
     )
 
 
