@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from sim import __version__
+from sim.cli.compare import compare_command
 from sim.cli.run import run_command
 from sim.cli.scenario import scenario_group
 from sim.cli.sweep import sweep_command
@@ -41,6 +42,7 @@ def cli() -> None:
 cli.add_command(run_command)
 cli.add_command(scenario_group)
 cli.add_command(sweep_command)
+cli.add_command(compare_command)
 
 
 def main() -> None:

@@ -21,6 +21,7 @@ from typing import Any
 import pyarrow as pa
 from tqdm import tqdm
 
+from sim.analysis import write_comparison
 from sim.errors import InputError
 from sim.experiment.journal import JOURNAL, PARTS, Journal, write_part
 from sim.experiment.results import (
@@ -36,14 +37,6 @@ from sim.experiment.seeds import run_seed
 from sim.experiment.spec import Experiment
 from sim.io import atomic_write_json, ensure_writable_dir
 from sim.run import simulate
-
-try:
-    from sim.analysis.tables import write_comparison
-except ImportError:  # stub until the comparison tables land on this branch
-
-    def write_comparison(out_dir: str | Path) -> str:
-        return ""
-
 
 STATE = "sweep.json"
 COMPARISON = ("comparison.md", "comparison.csv")

@@ -1,0 +1,90 @@
+"""The comparison of a sweep's results folder: read it, compare, write the tables.
+
+``write_comparison(out_dir)`` is what a sweep calls when it has finished; ``sim compare``
+calls :func:`compare_folder` and prints the table in the format asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from sim.analysis.formatting import format_csv, format_markdown
+from sim.analysis.tables import compare_runs
+from sim.errors import InputError
+from sim.io import atomic_write_text, ensure_writable_dir
+from sim.model.outcomes import OUTCOMES
+
+_NA = ["", "nan", "NaN", "NA", "None", "null"]
+"""Text read as a missing outcome value ("not reached"); factor values are kept as written."""
+
+
+def read_runs(path: str | Path) -> pd.DataFrame:
+    """Read a sweep's ``runs.csv``: factor values stay as written, empty outcome cells → NaN."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("not found (a sweep writes it)", source=str(p))
+    try:
+        return pd.read_csv(
+            p,
+            keep_default_na=False,
+            na_values={name: _NA for name in OUTCOMES},
+            dtype={"condition": str, "error": str},
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read: {exc}", source=str(p)) from None
+
+
+def read_manifest(path: str | Path) -> dict:
+    """Read a sweep's ``manifest.json`` and check it has ``factors`` and ``reference``."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("not found (a sweep writes it)", source=str(p))
+    try:
+        manifest = json.loads(p.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(f"not valid JSON: {exc}", source=str(p)) from None
+    for key in ("factors", "reference"):
+        if not isinstance(manifest.get(key), dict):
+            raise InputError("missing or not a mapping", source=str(p), key=key)
+    return manifest
+
+
+def compare_folder(
+    out_dir: str | Path,
+    runs: pd.DataFrame | None = None,
+    manifest: dict | None = None,
+    outcomes: list[str] | None = None,
+    level: float = 0.95,
+) -> pd.DataFrame:
+    """:func:`compare_runs` on a results folder, reading whatever is not passed in."""
+    folder = Path(out_dir)
+    if (runs is None or manifest is None) and not folder.is_dir():
+        raise InputError(f"no such results folder '{folder}'")
+    runs = read_runs(folder / "runs.csv") if runs is None else runs
+    manifest = read_manifest(folder / "manifest.json") if manifest is None else manifest
+    factors = list(manifest["factors"])
+    return compare_runs(runs, factors, manifest["reference"], outcomes, level)
+
+
+def write_comparison(
+    out_dir: str | Path,
+    runs: pd.DataFrame | None = None,
+    manifest: dict | None = None,
+    outcomes: list[str] | None = None,
+    level: float = 0.95,
+) -> str:
+    """Compare the conditions of the sweep in ``out_dir`` and write ``comparison.md`` and
+    ``comparison.csv`` there (atomically). Returns the Markdown text.
+
+    ``runs`` and ``manifest`` are read from ``runs.csv`` and ``manifest.json`` when not
+    given. A sweep calls ``write_comparison(out_dir)`` when it has finished.
+    """
+    table = compare_folder(out_dir, runs, manifest, outcomes, level)
+    folder = ensure_writable_dir(out_dir, key="out_dir")
+    text = format_markdown(table)
+    atomic_write_text(folder / "comparison.md", text)
+    atomic_write_text(folder / "comparison.csv", format_csv(table))
+    return text

@@ -1,0 +1,219 @@
+"""The comparison table as Markdown (terminal and notes), tidy CSV or a LaTeX tabular.
+
+All three are built from the wide table of :func:`sim.analysis.tables.compare_runs`.
+Markdown and LaTeX round each outcome by its magnitude (three significant digits of the
+largest mean) so its column lines up; CSV keeps full precision.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.tables import STATS, long_table, unknown_name_message
+from sim.errors import InputError
+from sim.model.outcomes import OUTCOMES
+
+SIGNIFICANT = 3
+"""Significant digits shown for the largest mean of an outcome."""
+
+
+def format_table(table: pd.DataFrame, fmt: str = "md") -> str:
+    """``table`` as text in ``fmt``: ``md``, ``csv`` or ``latex``."""
+    formats = {"md": format_markdown, "csv": format_csv, "latex": format_latex}
+    if fmt not in formats:
+        raise InputError(unknown_name_message("format", fmt, list(formats)))
+    return formats[fmt](table)
+
+
+def format_csv(table: pd.DataFrame) -> str:
+    """Tidy CSV: one row per condition and outcome, one column per statistic, full precision."""
+    return long_table(table).to_csv(index=False)
+
+
+def decimals_for(values) -> int:
+    """Decimals that show ``SIGNIFICANT`` significant digits of the largest ``|value|``."""
+    a = np.abs(np.asarray(values, dtype=float))
+    a = a[np.isfinite(a) & (a > 0)]
+    if a.size == 0:
+        return 2
+    return int(min(6, max(0, SIGNIFICANT - 1 - math.floor(math.log10(a.max())))))
+
+
+def number(v: float, decimals: int, sign: bool = False) -> str:
+    """``v`` rounded to ``decimals`` (no ``-0.0``), ``n/a`` for NaN."""
+    if v is None or math.isnan(v):
+        return "n/a"
+    v = round(float(v), decimals) + 0.0
+    return f"{v:+.{decimals}f}" if sign else f"{v:.{decimals}f}"
+
+
+def interval(m: float, low: float, high: float, decimals: int, sign: bool = False) -> str:
+    """``m [low, high]``, or just ``m`` when the bounds are undefined."""
+    if math.isnan(m) or math.isnan(low):
+        return number(m, decimals, sign)
+    return (
+        f"{number(m, decimals, sign)} "
+        f"[{number(low, decimals, sign)}, {number(high, decimals, sign)}]"
+    )
+
+
+def outcome_cells(table: pd.DataFrame, name: str) -> list[dict[str, str]]:
+    """Per condition, the displayed ``mean``, ``diff``, ``g`` and ``reached`` of ``name``."""
+    dec = decimals_for(table[f"{name}.mean"])
+    stats = table[[f"{name}.{k}" for k in STATS]].set_axis(list(STATS), axis=1)
+    cells = []
+    for s, runs, ref in zip(
+        stats.to_dict("records"), table["runs"], table["reference"], strict=True
+    ):
+        diff = interval(s["diff"], s["diff_low"], s["diff_high"], dec, sign=True)
+        cells.append(
+            {
+                "mean": interval(s["mean"], s["low"], s["high"], dec),
+                "diff": "ref" if ref else diff,
+                "g": "" if ref else number(s["g"], 2, sign=True),
+                "reached": f"{int(s['reached'])}/{int(runs)}",
+            }
+        )
+    return cells
+
+
+def has_missing(table: pd.DataFrame, name: str) -> bool:
+    """Whether some successful run did not reach outcome ``name``."""
+    return bool((table[f"{name}.reached"] < table["runs"]).any())
+
+
+def label_columns(table: pd.DataFrame) -> list[str]:
+    """The columns that name a condition: its factors, or its label when there are none."""
+    return list(table.attrs["factors"]) or ["condition"]
+
+
+def describe(name: str) -> str:
+    text, unit = OUTCOMES.get(name, (name, ""))
+    return f"{text} ({unit})" if unit else text
+
+
+def ci_label(level: float) -> str:
+    return f"{level * 100:g} % CI"
+
+
+# --- Markdown -------------------------------------------------------------------------
+
+
+def format_markdown(table: pd.DataFrame) -> str:
+    """A Markdown report: an overview of runs per condition, then one table per outcome
+    (condition, mean [CI], difference from the reference [CI], Hedges' g and, where some
+    runs never reached the outcome, the reached count). Columns are padded for terminals."""
+    labels = label_columns(table)
+    ci = ci_label(table.attrs["level"])
+    lines = ["# Comparison of conditions", "", *_preamble(table), ""]
+    overview = [
+        [str(r["point"]), *map(str, r[labels]), str(r["runs"]), str(r["failed"])]
+        for _, r in table.iterrows()
+    ]
+    lines += markdown_table(
+        ["point", *labels, "runs", "failed"],
+        overview,
+        right=[True, *[False] * len(labels), True, True],
+    )
+    for name in table.attrs["outcomes"]:
+        missing = has_missing(table, name)
+        header = [*labels, f"mean [{ci}]", f"diff [{ci}]", "g"] + (["reached"] if missing else [])
+        rows = []
+        for (_, r), c in zip(table.iterrows(), outcome_cells(table, name), strict=True):
+            rows.append(
+                [*map(str, r[labels]), c["mean"], c["diff"], c["g"]]
+                + ([c["reached"]] if missing else [])
+            )
+        right = [*[False] * len(labels), True, True, True] + ([True] if missing else [])
+        lines += ["", f"## {name}: {describe(name)}", "", *markdown_table(header, rows, right)]
+    return "\n".join(lines) + "\n"
+
+
+def _preamble(table: pd.DataFrame) -> list[str]:
+    ref = table[table["reference"]].iloc[0]
+    labels = label_columns(table)
+    ref_text = ", ".join(f"{c} = {ref[c]}" for c in labels)
+    ci = ci_label(table.attrs["level"])
+    return [
+        f"{len(table)} conditions, {int(table['runs'].sum())} successful runs, "
+        f"{int(table['failed'].sum())} failed (left out).",
+        f"Reference: {ref_text}.",
+        f"mean [{ci}]: Student t interval over successful runs. diff [{ci}]: mean minus the",
+        "reference mean, Welch interval. g: Hedges' g (about 0.2 small, 0.5 medium, 0.8 large).",
+        "reached: runs in which the outcome was reached; mean and diff use only those.",
+    ]
+
+
+def markdown_table(header: list[str], rows: list[list[str]], right: list[bool]) -> list[str]:
+    """A pipe table with padded columns; ``right[i]`` right-aligns column ``i``."""
+    cells = [[c.replace("|", r"\|") for c in row] for row in [header, *rows]]
+    widths = [max(3, *(len(row[i]) for row in cells)) for i in range(len(header))]
+
+    spec = list(zip(widths, right, strict=True))
+
+    def line(row: list[str]) -> str:
+        padded = [c.rjust(w) if r else c.ljust(w) for c, (w, r) in zip(row, spec, strict=True)]
+        return "| " + " | ".join(padded) + " |"
+
+    rule = ["-" * (w - 1) + ":" if r else ":" + "-" * (w - 1) for w, r in spec]
+    return [line(cells[0]), "| " + " | ".join(rule) + " |", *map(line, cells[1:])]
+
+
+# --- LaTeX ----------------------------------------------------------------------------
+
+_LATEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "|": r"\textbar{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
+
+
+def latex_escape(text: str) -> str:
+    """``text`` with LaTeX's special characters escaped for text mode."""
+    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
+
+
+def _latex_number_cell(text: str) -> str:
+    return latex_escape(text).replace("-", "$-$")
+
+
+def format_latex(table: pd.DataFrame) -> str:
+    """A booktabs ``tabular`` (needs ``\\usepackage{booktabs}``): one block per outcome,
+    one row per condition, with runs, mean [CI], difference [CI], g and reached counts."""
+    labels = label_columns(table)
+    outcomes = table.attrs["outcomes"]
+    reached = any(has_missing(table, name) for name in outcomes)
+    ci = latex_escape(ci_label(table.attrs["level"]))
+    header = [*map(latex_escape, labels), "Runs", f"Mean [{ci}]", f"Difference [{ci}]", "$g$"]
+    header += ["Reached"] if reached else []
+    ncol = len(header)
+    lines = [
+        f"% Comparison of {len(table)} conditions; {int(table['failed'].sum())} failed runs "
+        "left out. Needs \\usepackage{booktabs}.",
+        "\\begin{tabular}{" + "l" * len(labels) + "r" * (ncol - len(labels)) + "}",
+        "\\toprule",
+        " & ".join(header) + " \\\\",
+    ]
+    for name in outcomes:
+        title = f"\\textit{{{latex_escape(name)}}}: {latex_escape(describe(name))}"
+        lines += ["\\midrule", f"\\multicolumn{{{ncol}}}{{l}}{{{title}}} \\\\"]
+        for (_, r), c in zip(table.iterrows(), outcome_cells(table, name), strict=True):
+            row = [latex_escape(v) for v in r[labels]] + [str(r["runs"])]
+            row += [_latex_number_cell(c[k]) for k in ("mean", "diff", "g")]
+            row += [c["reached"]] if reached else []
+            lines.append(" & ".join(row) + " \\\\")
+    lines += ["\\bottomrule", "\\end{tabular}"]
+    return "\n".join(lines) + "\n"

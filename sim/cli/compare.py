@@ -1,0 +1,49 @@
+"""`sim compare`: the comparison table of a sweep's results folder."""
+
+from __future__ import annotations
+
+import click
+
+from sim.analysis.comparison import compare_folder
+from sim.analysis.formatting import format_table
+
+
+def _split_outcomes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    return names or None
+
+
+@click.command("compare")
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "csv", "latex"]),
+    default="md",
+    show_default=True,
+    help="Markdown for reading, tidy CSV for machines, LaTeX for papers.",
+)
+@click.option(
+    "--outcomes",
+    multiple=True,
+    callback=_split_outcomes,
+    metavar="A,B,...",
+    help="Outcomes to compare, comma-separated or repeated (default: the main outcomes).",
+)
+@click.option(
+    "--level",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.95,
+    show_default=True,
+    help="Confidence level of the intervals.",
+)
+def compare_command(folder: str, fmt: str, outcomes: list[str] | None, level: float) -> None:
+    """Compare the conditions of the sweep in DIR (runs.csv and manifest.json).
+
+    For each outcome and condition: the mean with its confidence interval, the difference
+    from the reference condition with a Welch interval, Hedges' g and, where some runs
+    never reached the outcome, how many did. Failed runs are counted and left out.
+    See docs/comparison.md.
+    """
+    table = compare_folder(folder, outcomes=outcomes, level=level)
+    click.echo(format_table(table, fmt), nl=False)
