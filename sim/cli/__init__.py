@@ -8,6 +8,7 @@ from sim import __version__
 from sim.cli.compare import compare_command
 from sim.cli.run import run_command
 from sim.cli.scenario import scenario_group
+from sim.cli.sweep import sweep_command
 from sim.errors import InputError
 
 
@@ -44,6 +45,7 @@ def cli() -> None:
 
 cli.add_command(run_command)
 cli.add_command(scenario_group)
+cli.add_command(sweep_command)
 cli.add_command(compare_command)
 
 
