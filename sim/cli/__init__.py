@@ -6,6 +6,7 @@ import click
 
 from sim import __version__
 from sim.cli.compare import compare_command
+from sim.cli.demo import demo_command
 from sim.cli.plot import plot_command
 from sim.cli.run import run_command
 from sim.cli.scenario import scenario_group
@@ -49,6 +50,7 @@ cli.add_command(scenario_group)
 cli.add_command(sweep_command)
 cli.add_command(compare_command)
 cli.add_command(plot_command)
+cli.add_command(demo_command)
 
 
 def main() -> None:
