@@ -6,6 +6,7 @@ import click
 
 from sim.cli.options import quiet_option
 from sim.experiment import ENGINES, load_experiment, run_sweep
+from sim.experiment.runner import EngineError
 
 
 @click.command("sweep")
@@ -67,6 +68,10 @@ def sweep_command(
             force=force,
             progress=not quiet,
         )
+    except EngineError as exc:
+        raise click.ClickException(
+            f"{exc}; finished runs are saved, continue with --resume"
+        ) from None
     except KeyboardInterrupt:
         click.echo(
             f"\ninterrupted: finished runs are saved in {out}; continue with "

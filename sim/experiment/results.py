@@ -23,6 +23,8 @@ RUNS = "runs.csv"
 TIMESERIES = "timeseries.parquet"
 MANIFEST = "manifest.json"
 ID_COLUMNS = ("point", "replicate")
+ROW_GROUP_ROWS = 100_000
+ROW_GROUP_PARTS = 64
 
 
 def runs_header(experiment: Experiment) -> list[str]:
@@ -80,25 +82,39 @@ def _cell(value: Any) -> str:
 
 
 def write_timeseries(out_dir: Path, journal: Journal) -> None:
-    """Stream the parts of successful runs into one Parquet file, in run order."""
+    """Stream the parts of successful runs into one Parquet file, in run order.
+
+    Parts are gathered into row groups of at most ``ROW_GROUP_PARTS`` runs (and about
+    ``ROW_GROUP_ROWS`` rows), so memory holds one row group however many runs there are.
+    """
     keys = journal.ok_keys()
-    schema = _schema([pq.read_schema(part_path(out_dir, *key)) for key in keys])
+    schema = _schema(out_dir, keys)
 
     def write(tmp: Path) -> None:
         with pq.ParquetWriter(tmp, schema) as writer:
+            batch: list[pa.Table] = []
+            rows = 0
             for point, replicate in keys:
                 table = pq.read_table(part_path(out_dir, point, replicate))
-                writer.write_table(_conform(table, point, replicate, schema))
+                batch.append(_conform(table, point, replicate, schema))
+                rows += table.num_rows
+                if rows >= ROW_GROUP_ROWS or len(batch) >= ROW_GROUP_PARTS:
+                    writer.write_table(pa.concat_tables(batch))
+                    batch, rows = [], 0
+            if batch:
+                writer.write_table(pa.concat_tables(batch))
 
     atomic_write(out_dir / TIMESERIES, write)
 
 
-def _schema(part_schemas: list[pa.Schema]) -> pa.Schema:
+def _schema(out_dir: Path, keys: list[tuple[int, int]]) -> pa.Schema:
+    """``point``, ``replicate``, then the union of the parts' columns (read one at a time)."""
     ids = [pa.field(name, pa.int64()) for name in ID_COLUMNS]
-    if not part_schemas:
-        return pa.schema([*ids, pa.field("step", pa.int64())])
-    merged = pa.unify_schemas(part_schemas, promote_options="permissive")
-    return pa.schema(ids + list(merged)).remove_metadata()
+    merged = pa.schema([pa.field("step", pa.int64())])
+    for i, key in enumerate(keys):
+        part = pq.read_schema(part_path(out_dir, *key)).remove_metadata()
+        merged = part if i == 0 else pa.unify_schemas([merged, part], promote_options="permissive")
+    return pa.schema(ids + list(merged))
 
 
 def _conform(table: pa.Table, point: int, replicate: int, schema: pa.Schema) -> pa.Table:

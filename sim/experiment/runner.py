@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -70,6 +71,7 @@ class RunOutput:
     outcomes: dict[str, Any] = field(default_factory=dict)
     timeseries: pd.DataFrame | None = None
     seconds: float = 0.0
+    peak_rss_mib: float | None = None
 
     def record(self) -> dict[str, Any]:
         """The journal line (without the time series)."""
@@ -81,22 +83,35 @@ class RunOutput:
             "error": self.error,
             "outcomes": self.outcomes,
             "seconds": round(self.seconds, 4),
+            "peak_rss_mib": self.peak_rss_mib,
         }
 
 
 def execute(run_fn: RunFn, task: RunTask) -> RunOutput:
-    """Do one run in a worker. A run that raises is returned as ``failed``, not raised."""
+    """Do one run in a worker. A run that raises is returned as ``failed``, not raised.
+
+    Also notes the run's duration and the worker's peak memory so far (diagnostics kept in
+    the journal, never part of the results)."""
     start = time.perf_counter()
-    ident = (task.point, task.replicate, task.seed)
+    out = RunOutput(task.point, task.replicate, task.seed, "ok")
     try:
         result = run_fn(task.scenario, task.seed, task.steps)
-        outcomes = {name: _plain(result.summary.get(name)) for name in OUTCOMES}
-        timeseries = pd.DataFrame(result.timeseries)
+        out.outcomes = {name: _plain(result.summary.get(name)) for name in OUTCOMES}
+        out.timeseries = pd.DataFrame(result.timeseries)
     except Exception as exc:  # a failing run is data, not a crash of the sweep
-        return RunOutput(*ident, "failed", error=one_line(exc), seconds=time.perf_counter() - start)
-    return RunOutput(
-        *ident, "ok", outcomes=outcomes, timeseries=timeseries, seconds=time.perf_counter() - start
-    )
+        out.status, out.error, out.outcomes, out.timeseries = "failed", one_line(exc), {}, None
+    out.seconds = time.perf_counter() - start
+    out.peak_rss_mib = _peak_rss_mib()
+    return out
+
+
+def _peak_rss_mib() -> float | None:
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return None
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, else KiB
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale, 1)
 
 
 def one_line(exc: BaseException) -> str:
@@ -133,10 +148,17 @@ def run_tasks(
                 return
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
-                on_done(future.result())
+                on_done(_output(future))
     finally:
         for future in running:
             future.cancel()
+
+
+def _output(future: Future) -> RunOutput:
+    try:
+        return future.result()
+    except Exception as exc:  # execute() never raises, so the engine itself failed
+        raise EngineError(f"the engine failed: {one_line(exc)}") from exc
 
 
 def default_jobs() -> int:
@@ -172,6 +194,10 @@ def open_engine(
     else:
         with _process_executor(jobs) as opened:
             yield opened
+
+
+class EngineError(RuntimeError):
+    """The engine failed (a worker died, the cluster went away); finished runs are saved."""
 
 
 class InlineExecutor(Executor):
