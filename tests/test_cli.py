@@ -142,3 +142,20 @@ def test_console_script_is_installed():
     assert proc.returncode == 2
     assert proc.stderr.strip().count("\n") == 0
     assert "adoption.q" in proc.stderr
+
+
+def test_run_plot_writes_figures(tmp_path):
+    out = tmp_path / "plotted"
+    result = invoke("run", DEFAULT, "--seed", "2", *SMALL, "--out", str(out), "--plot")
+    assert result.exit_code == 0, result.output
+    figures = sorted(p.name for p in (out / "figures").iterdir())
+    assert "main.png" in figures and "timeseries.png" in figures
+    assert f"wrote {out / 'figures' / 'main.png'}" in result.output
+    assert (out / "figures" / "main.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_run_plot_without_out_uses_a_seeded_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("run", DEFAULT, "--seed", "9", *SMALL, "--plot", "svg", "-q")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "results" / "run-9" / "figures" / "main.svg").is_file()

@@ -36,9 +36,9 @@ from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
-from scipy import stats
 
 from sim.analysis.results import Results, load_results, run_results
+from sim.analysis.stats import t_halfwidth
 from sim.errors import InputError
 from sim.io import atomic_write, ensure_writable_dir
 from sim.model.outcomes import MAIN_OUTCOMES, OUTCOMES, ROLE_COLUMNS
@@ -88,13 +88,6 @@ def condition_style(point: int) -> Style:
 
 
 # --- the data behind the figures ------------------------------------------------------
-
-
-def t_halfwidth(sd, n, level: float = 0.95):
-    """Half-width of the Student-t confidence interval of a mean (NaN when ``n < 2``)."""
-    n = np.asarray(n, dtype=float)
-    df = np.where(n >= 2, n - 1, np.nan)
-    return stats.t.ppf(0.5 + level / 2, df) * np.asarray(sd, dtype=float) / np.sqrt(n)
 
 
 def band(timeseries: pd.DataFrame, column: str, level: float = 0.95) -> pd.DataFrame:

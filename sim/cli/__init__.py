@@ -11,6 +11,7 @@ from sim.cli.plot import plot_command
 from sim.cli.run import run_command
 from sim.cli.scenario import scenario_group
 from sim.cli.sweep import sweep_command
+from sim.cli.validate import validate_command
 from sim.errors import InputError
 
 
@@ -50,6 +51,7 @@ cli.add_command(scenario_group)
 cli.add_command(sweep_command)
 cli.add_command(compare_command)
 cli.add_command(plot_command)
+cli.add_command(validate_command)
 cli.add_command(demo_command)
 
 

@@ -202,6 +202,9 @@ class RolloutModel(mesa.Model):
     def _train(self) -> None:
         tr, pop = self.scenario.training, self.population
         window_open = self.wave_planned - tr.window_weeks <= self.week
+        self.trained_this_week = 0.0
+        if not window_open.any() or tr.hours_per_user <= 0:
+            return
         eligible = window_open[pop.wave] & (pop.state != LEFT)
         need = np.where(eligible, np.maximum(tr.hours_per_user - pop.trained, 0.0), 0.0)
         trainees = np.flatnonzero(need)
@@ -222,7 +225,13 @@ class RolloutModel(mesa.Model):
         """Lost share of each user's system hours this week (the productivity dip)."""
         sc, pop = self.scenario, self.population
         on = (pop.state == LIVE) | (pop.state == ADOPTED)
+        bypass = (pop.state == WORKAROUND) & pop.mandatory
         loss = np.zeros(pop.size)
+        self.tickets_served = 0.0
+        if not (on.any() or bypass.any()):  # nobody on the new system yet
+            self.productivity_loss = 0.0
+            pop.lost_hours = loss
+            return loss
         loss[on] = pr.time_loss(
             pop.proficiency[on],
             fit=self.fit,
@@ -235,13 +244,15 @@ class RolloutModel(mesa.Model):
         )
         su = sc.support
         new_tickets = float(self.rng.poisson(su.ticket_rate * loss.sum()))
-        hyper = on & (self.hypercare_until[pop.wave] > self.week)
-        capacity = su.capacity / 100.0 * (on.sum() + (su.hypercare_multiplier - 1) * hyper.sum())
+        on_per_wave = np.bincount(pop.wave, weights=on, minlength=self.wave_sizes.size)
+        in_hypercare = on_per_wave[self.hypercare_until > self.week].sum()
+        capacity = (
+            su.capacity / 100.0 * (on_per_wave.sum() + (su.hypercare_multiplier - 1) * in_hypercare)
+        )
         self.support_backlog, self.tickets_served, self.congestion = pr.support_week(
             self.support_backlog, new_tickets, capacity
         )
         loss = np.minimum(loss * (1.0 + su.wait_penalty * min(self.congestion, 1.0)), 1.0)
-        bypass = (pop.state == WORKAROUND) & pop.mandatory
         loss[bypass] = sc.workaround.workaround_loss
         pop.lost_hours = loss * pop.hours
         working = pop.hours[on | bypass].sum()
