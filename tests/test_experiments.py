@@ -40,7 +40,6 @@ def test_there_are_experiments_and_scripts():
 def test_experiment_validates(path):
     experiment = load_experiment(path)  # builds and validates every condition's scenario
     assert experiment.conditions and experiment.replicates >= 1
-    assert experiment.description
     assert any(c.values == experiment.reference for c in experiment.conditions)
     for condition in experiment.conditions:
         for key, value in condition.values.items():
