@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/sim run scenarios/default.toml
+	$(BIN)/sim demo
 
 test: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks experiments

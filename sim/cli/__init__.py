@@ -6,9 +6,11 @@ import click
 
 from sim import __version__
 from sim.cli.compare import compare_command
+from sim.cli.demo import demo_command
 from sim.cli.plot import plot_command
 from sim.cli.run import run_command
 from sim.cli.scenario import scenario_group
+from sim.cli.sweep import sweep_command
 from sim.cli.validate import validate_command
 from sim.errors import InputError
 
@@ -46,9 +48,11 @@ def cli() -> None:
 
 cli.add_command(run_command)
 cli.add_command(scenario_group)
+cli.add_command(sweep_command)
 cli.add_command(compare_command)
 cli.add_command(plot_command)
 cli.add_command(validate_command)
+cli.add_command(demo_command)
 
 
 def main() -> None:

@@ -1,0 +1,26 @@
+"""Experiments: factorial sweeps of scenarios with replicates, run crash-safely in parallel.
+
+``spec`` reads and checks experiment files, ``seeds`` derives every run's seed, ``runner``
+runs tasks on an engine, ``journal`` records finished runs, ``results`` writes the final
+files and ``sweep`` ties them together.
+"""
+
+from sim.experiment.runner import ENGINES, RunOutput, RunTask, default_jobs, execute
+from sim.experiment.seeds import run_seed
+from sim.experiment.spec import Condition, Experiment, load_experiment
+from sim.experiment.sweep import SweepResult, run_sweep, tasks
+
+__all__ = [
+    "ENGINES",
+    "Condition",
+    "Experiment",
+    "RunOutput",
+    "RunTask",
+    "SweepResult",
+    "default_jobs",
+    "execute",
+    "load_experiment",
+    "run_seed",
+    "run_sweep",
+    "tasks",
+]

@@ -1,0 +1,172 @@
+"""The final files of a sweep, written from the journal and the parts, one run at a time.
+
+``runs.csv`` and ``timeseries.parquet`` depend only on the journal's content, never on the
+order in which runs finished, so an interrupted and resumed sweep gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.experiment.journal import Journal, part_path
+from sim.experiment.spec import Experiment
+from sim.io import atomic_write, atomic_write_json, package_versions
+from sim.model.outcomes import OUTCOMES
+
+RUNS = "runs.csv"
+TIMESERIES = "timeseries.parquet"
+MANIFEST = "manifest.json"
+ID_COLUMNS = ("point", "replicate")
+ROW_GROUP_ROWS = 100_000
+ROW_GROUP_PARTS = 64
+
+
+def runs_header(experiment: Experiment) -> list[str]:
+    return [
+        "point",
+        "condition",
+        *experiment.factors,
+        "replicate",
+        "seed",
+        "status",
+        "error",
+        *OUTCOMES,
+    ]
+
+
+def write_runs_csv(out_dir: Path, experiment: Experiment, journal: Journal) -> Counter:
+    """One row per run, sorted by point then replicate; returns the counts by status."""
+    counts: Counter = Counter()
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(runs_header(experiment))
+            for record in journal.records():
+                counts[record["status"]] += 1
+                writer.writerow(_row(experiment, record))
+
+    atomic_write(out_dir / RUNS, write)
+    return counts
+
+
+def _row(experiment: Experiment, record: dict[str, Any]) -> list[str]:
+    condition = experiment.conditions[record["point"]]
+    outcomes = record.get("outcomes") or {}
+    return [
+        str(record["point"]),
+        condition.label,
+        *(_cell(v) for v in condition.values.values()),
+        str(record["replicate"]),
+        str(record["seed"]),
+        record["status"],
+        record["error"],
+        *(_cell(outcomes.get(name)) for name in OUTCOMES),
+    ]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def write_timeseries(out_dir: Path, journal: Journal) -> None:
+    """Stream the parts of successful runs into one Parquet file, in run order.
+
+    Parts are gathered into row groups of at most ``ROW_GROUP_PARTS`` runs (and about
+    ``ROW_GROUP_ROWS`` rows), so memory holds one row group however many runs there are.
+    """
+    keys = journal.ok_keys()
+    schema = _schema(out_dir, keys)
+
+    def write(tmp: Path) -> None:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            batch: list[pa.Table] = []
+            rows = 0
+            for point, replicate in keys:
+                table = pq.read_table(part_path(out_dir, point, replicate))
+                batch.append(_conform(table, point, replicate, schema))
+                rows += table.num_rows
+                if rows >= ROW_GROUP_ROWS or len(batch) >= ROW_GROUP_PARTS:
+                    writer.write_table(pa.concat_tables(batch))
+                    batch, rows = [], 0
+            if batch:
+                writer.write_table(pa.concat_tables(batch))
+
+    atomic_write(out_dir / TIMESERIES, write)
+
+
+def _schema(out_dir: Path, keys: list[tuple[int, int]]) -> pa.Schema:
+    """``point``, ``replicate``, then the union of the parts' columns (read one at a time)."""
+    ids = [pa.field(name, pa.int64()) for name in ID_COLUMNS]
+    merged = pa.schema([pa.field("step", pa.int64())])
+    for i, key in enumerate(keys):
+        part = pq.read_schema(part_path(out_dir, *key)).remove_metadata()
+        merged = part if i == 0 else pa.unify_schemas([merged, part], promote_options="permissive")
+    return pa.schema(ids + list(merged))
+
+
+def _conform(table: pa.Table, point: int, replicate: int, schema: pa.Schema) -> pa.Table:
+    n = table.num_rows
+    columns = []
+    for f in schema:
+        if f.name == "point":
+            columns.append(pa.array([point] * n, pa.int64()))
+        elif f.name == "replicate":
+            columns.append(pa.array([replicate] * n, pa.int64()))
+        elif f.name in table.column_names:
+            columns.append(table[f.name].cast(f.type))
+        else:
+            columns.append(pa.nulls(n, f.type))
+    return pa.Table.from_arrays(columns, schema=schema)
+
+
+def write_manifest(
+    out_dir: Path,
+    experiment: Experiment,
+    *,
+    counts: Counter,
+    timings: dict[str, Any],
+    engine: str,
+    jobs: int,
+) -> dict[str, Any]:
+    """Everything needed to know what was run, with what, and how fast."""
+    manifest = {
+        "experiment": experiment.name,
+        "description": experiment.description,
+        "file": str(experiment.path.resolve()),
+        "sha256": experiment.sha256,
+        "text": experiment.text,
+        "scenario_file": str(experiment.scenario_path),
+        "factors": experiment.factors,
+        "reference": experiment.reference,
+        "reference_point": next(
+            c.point for c in experiment.conditions if c.values == experiment.reference
+        ),
+        "conditions": [c.as_json() for c in experiment.conditions],
+        "overrides": experiment.overrides,
+        "steps": experiment.steps,
+        "replicates": experiment.replicates,
+        "seed": experiment.seed,
+        "runs": experiment.n_runs,
+        "counts": {"ok": counts.get("ok", 0), "failed": counts.get("failed", 0)},
+        "engine": engine,
+        "jobs": jobs,
+        "timings": timings,
+        "versions": package_versions(),
+        "scenario": experiment.base.model_dump(mode="json"),
+        "files": {"runs": RUNS, "timeseries": TIMESERIES},
+    }
+    atomic_write_json(out_dir / MANIFEST, manifest)
+    return manifest

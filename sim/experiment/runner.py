@@ -1,0 +1,278 @@
+"""Running the runs of a sweep: one loop, several engines behind one executor seam.
+
+Every engine is a ``concurrent.futures.Executor`` (``submit`` returning a standard
+``Future``): the calling process itself (one job), a ``ProcessPoolExecutor`` (``local``) or
+Dask distributed through ``Client.get_executor()`` (``dask``, a local cluster or an
+existing scheduler). The loop keeps a bounded number of runs in flight and hands each
+finished run to one callback, so all engines share every line of result handling.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.errors import InputError
+from sim.model.outcomes import OUTCOMES
+from sim.run import RunResult, simulate
+from sim.scenario import Scenario
+
+ENGINES = ("local", "dask")
+IN_FLIGHT_PER_WORKER = 4
+MAX_ERROR_CHARS = 500
+
+RunFn = Callable[[Scenario, int, int], RunResult]
+"""What one run executes: ``run_fn(scenario, seed, steps)``, like :func:`sim.run.simulate`.
+It must be picklable (a module-level function) for the process and Dask engines."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    """An open executor, the workers behind it and how many runs to keep in flight."""
+
+    name: str
+    executor: Executor
+    workers: int
+    in_flight: int
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One run to do: replicate ``replicate`` of condition ``point``."""
+
+    point: int
+    replicate: int
+    seed: int
+    steps: int
+    scenario: Scenario
+
+
+@dataclass
+class RunOutput:
+    """What comes back from a worker: the outcomes and time series, or the error."""
+
+    point: int
+    replicate: int
+    seed: int
+    status: str  # "ok" or "failed"
+    error: str = ""
+    outcomes: dict[str, Any] = field(default_factory=dict)
+    timeseries: pd.DataFrame | None = None
+    seconds: float = 0.0
+    peak_rss_mib: float | None = None
+
+    def record(self) -> dict[str, Any]:
+        """The journal line (without the time series)."""
+        return {
+            "point": self.point,
+            "replicate": self.replicate,
+            "seed": self.seed,
+            "status": self.status,
+            "error": self.error,
+            "outcomes": self.outcomes,
+            "seconds": round(self.seconds, 4),
+            "peak_rss_mib": self.peak_rss_mib,
+        }
+
+
+def execute(run_fn: RunFn, task: RunTask) -> RunOutput:
+    """Do one run in a worker. A run that raises is returned as ``failed``, not raised.
+
+    Also notes the run's duration and the worker's peak memory so far (diagnostics kept in
+    the journal, never part of the results)."""
+    start = time.perf_counter()
+    out = RunOutput(task.point, task.replicate, task.seed, "ok")
+    try:
+        result = run_fn(task.scenario, task.seed, task.steps)
+        out.outcomes = {name: _plain(result.summary.get(name)) for name in OUTCOMES}
+        out.timeseries = pd.DataFrame(result.timeseries)
+    except Exception as exc:  # a failing run is data, not a crash of the sweep
+        out.status, out.error, out.outcomes, out.timeseries = "failed", one_line(exc), {}, None
+    out.seconds = time.perf_counter() - start
+    out.peak_rss_mib = _peak_rss_mib()
+    return out
+
+
+def _peak_rss_mib() -> float | None:
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return None
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # bytes on macOS, else KiB
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale, 1)
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 3] + "..."
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready scalar: numpy scalars become Python numbers."""
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def run_tasks(
+    tasks: Iterable[RunTask],
+    executor: Executor,
+    in_flight: int,
+    on_done: Callable[[RunOutput], None],
+    run_fn: RunFn = simulate,
+) -> None:
+    """Submit ``tasks`` keeping at most ``in_flight`` running; call ``on_done`` as each ends.
+
+    Memory stays flat however many tasks there are: tasks are drawn lazily and each result
+    is handed on and dropped.
+    """
+    pending = iter(tasks)
+    running: set[Future] = set()
+    try:
+        while True:
+            for task in islice(pending, in_flight - len(running)):
+                running.add(executor.submit(execute, run_fn, task))
+            if not running:
+                return
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                on_done(_output(future))
+    finally:
+        for future in running:
+            future.cancel()
+
+
+def _output(future: Future) -> RunOutput:
+    try:
+        return future.result()
+    except Exception as exc:  # execute() never raises, so the engine itself failed
+        raise EngineError(f"the engine failed: {one_line(exc)}") from exc
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@contextmanager
+def open_engine(
+    engine: str = "local", jobs: int | None = None, scheduler: str | None = None
+) -> Iterator[Engine]:
+    """Start ``engine`` with ``jobs`` workers (default: all cores) and stop it afterwards.
+
+    ``local`` with one job runs in this process; with more, in worker processes. ``dask``
+    attaches to ``scheduler`` if given (its workers' threads count as jobs), else starts a
+    local cluster of ``jobs`` single-threaded worker processes.
+    """
+    if engine not in ENGINES:
+        raise InputError(
+            f"unknown engine '{engine}' (choose from {', '.join(ENGINES)})", key="--engine"
+        )
+    if scheduler and engine != "dask":
+        raise InputError("a scheduler address needs --engine dask", key="--scheduler")
+    jobs = jobs or default_jobs()
+    if engine == "dask":
+        with _dask_executor(jobs, scheduler) as opened:
+            yield opened
+    elif jobs == 1:
+        yield Engine("local", InlineExecutor(), 1, 1)
+    else:
+        with _process_executor(jobs) as opened:
+            yield opened
+
+
+class EngineError(RuntimeError):
+    """The engine failed (a worker died, the cluster went away); finished runs are saved."""
+
+
+class InlineExecutor(Executor):
+    """Runs each task in the calling process at submission (one job, easy to debug)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Fork workers from a server that has imported the model once: cheap to start and,
+    unlike plain fork, safe with threads. (Mesa sets the global start method to spawn on
+    import, so the context is chosen here explicitly.)"""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sim.run", "sim.model"])
+    return context
+
+
+@contextmanager
+def _process_executor(jobs: int) -> Iterator[Engine]:
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=_worker_context(), initializer=_ignore_sigint
+    )
+    try:
+        yield Engine("local", pool, jobs, IN_FLIGHT_PER_WORKER * jobs)
+    except BaseException:
+        # Interrupted or failed: don't let queued runs finish, stop the workers now.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _dask_executor(jobs: int, scheduler: str | None) -> Iterator[Engine]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError(
+            "the dask engine needs Dask distributed: pip install 'rollout-sim[dask]'",
+            key="--engine",
+        ) from None
+    cluster = None
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout="20s")
+        except (OSError, TimeoutError) as exc:
+            raise InputError(
+                f"cannot connect to {scheduler}: {one_line(exc)}", key="--scheduler"
+            ) from None
+        workers = sum(client.nthreads().values()) or jobs
+    else:
+        cluster = LocalCluster(
+            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+        workers = jobs
+    try:
+        yield Engine(
+            "dask", client.get_executor(pure=False), workers, IN_FLIGHT_PER_WORKER * workers
+        )
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
