@@ -1,4 +1,4 @@
-"""Analysis of saved results: summary statistics and comparison tables.
+"""Analysis of saved results: summary statistics, comparison tables and plots.
 
 Everything here reads result files (``runs.csv``, ``manifest.json``); nothing runs a model.
 """

@@ -26,10 +26,19 @@ def finite(x) -> np.ndarray:
     return a[~np.isnan(a)]
 
 
-def _t_quantile(level: float, df: float) -> float:
+def _t_quantile(level: float, df):
     if not 0.0 < level < 1.0:
         raise ValueError(f"level must be in (0, 1), got {level}")
-    return float(stats.t.ppf(0.5 + level / 2.0, df))
+    q = stats.t.ppf(0.5 + level / 2.0, df)
+    return float(q) if np.ndim(q) == 0 else q
+
+
+def t_halfwidth(sd, n, level: float = 0.95):
+    """Half-width ``t(1 - α/2, n - 1) · sd / √n`` of the Student t interval of a mean;
+    vectorised over ``sd`` and ``n``, NaN where ``n < 2``."""
+    n = np.asarray(n, dtype=float)
+    df = np.where(n >= 2, n - 1, np.nan)
+    return _t_quantile(level, df) * np.asarray(sd, dtype=float) / np.sqrt(n)
 
 
 def mean_ci(x, level: float = 0.95) -> tuple[float, float, float]:
@@ -50,7 +59,7 @@ def mean_ci(x, level: float = 0.95) -> tuple[float, float, float]:
     m = float(a.mean())
     if a.size < 2:
         return (m, math.nan, math.nan)
-    half = _t_quantile(level, a.size - 1) * float(a.std(ddof=1)) / math.sqrt(a.size)
+    half = float(t_halfwidth(a.std(ddof=1), a.size, level))
     return (m, m - half, m + half)
 
 

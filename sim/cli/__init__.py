@@ -6,20 +6,26 @@ import click
 
 from sim import __version__
 from sim.cli.compare import compare_command
+from sim.cli.plot import plot_command
 from sim.cli.run import run_command
 from sim.cli.scenario import scenario_group
 from sim.cli.sweep import sweep_command
+from sim.cli.validate import validate_command
 from sim.errors import InputError
 
 
 class _Group(click.Group):
-    """A click group that turns :class:`InputError` into a one-line message and exit 2."""
+    """A click group that turns bad input (:class:`InputError`, or a usage error of a
+    subcommand) into a one-line message and exit status 2."""
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except InputError as exc:
             raise InputErrorExit(str(exc)) from None
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else ctx.command_path
+            raise InputErrorExit(f"{command}: {exc.format_message()}") from None
 
 
 class InputErrorExit(click.ClickException):
@@ -43,6 +49,8 @@ cli.add_command(run_command)
 cli.add_command(scenario_group)
 cli.add_command(sweep_command)
 cli.add_command(compare_command)
+cli.add_command(plot_command)
+cli.add_command(validate_command)
 
 
 def main() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from sim.cli.options import out_option, quiet_option, seed_option, set_option, steps_option
 from sim.io import ensure_writable_dir
-from sim.run import format_summary, simulate, write_run
+from sim.run import format_summary, fresh_seed, simulate, write_run
 from sim.scenario import load_scenario
 
 
@@ -16,6 +18,16 @@ from sim.scenario import load_scenario
 @steps_option
 @set_option
 @out_option
+@click.option(
+    "--plot",
+    "plot_format",
+    is_flag=False,
+    flag_value="png",
+    default=None,
+    type=click.Choice(["png", "svg", "pdf"]),
+    help="Also draw the run's figures into OUT/figures (default format png). Without "
+    "--out, results go to results/run-SEED.",
+)
 @quiet_option
 def run_command(
     scenario: str,
@@ -23,6 +35,7 @@ def run_command(
     steps: int | None,
     overrides: dict,
     out: str | None,
+    plot_format: str | None,
     quiet: bool,
 ) -> None:
     """Run SCENARIO (a TOML file) once and print a summary.
@@ -31,11 +44,20 @@ def run_command(
     DIR/summary.json (outcomes, the resolved scenario, the seed and package versions).
     """
     resolved = load_scenario(scenario, overrides)
+    seed = fresh_seed() if seed is None else seed
+    if plot_format and not out:
+        out = str(Path("results") / f"run-{seed}")
     out_dir = ensure_writable_dir(out) if out else None
     result = simulate(resolved, seed=seed, steps=steps)
+    written = []
     if out_dir is not None:
         write_run(result, out_dir)
+        written += [out_dir / "timeseries.csv", out_dir / "summary.json"]
+    if plot_format:
+        from sim.analysis.plots import plot_run  # matplotlib only when asked for
+
+        written += plot_run(out_dir, out_dir / "figures", plot_format)
     if not quiet:
         click.echo(format_summary(result))
-        if out_dir is not None:
-            click.echo(f"\nwrote {out_dir / 'timeseries.csv'} and {out_dir / 'summary.json'}")
+        for path in written:
+            click.echo(f"wrote {path}")

@@ -18,7 +18,7 @@ import pandas as pd
 from sim.model import processes as pr
 from sim.model.agents import Consultant, DecisionMaker, Report, UserAgent
 from sim.model.outcomes import STEP_COLUMNS, role_columns, summarise
-from sim.model.population import build_network, build_population
+from sim.model.population import UsageState, build_network, build_population
 from sim.scenario import Scenario
 
 WAITING, LIVE, ADOPTED, WORKAROUND, LEFT = pr.WAITING, pr.LIVE, pr.ADOPTED, pr.WORKAROUND, pr.LEFT
@@ -26,6 +26,21 @@ WAITING, LIVE, ADOPTED, WORKAROUND, LEFT = pr.WAITING, pr.LIVE, pr.ADOPTED, pr.W
 
 def _metric(model: RolloutModel, name: str) -> float:
     return model.metrics[name]
+
+
+def _share(part: float, whole: float) -> float:
+    return float(part / whole) if whole > 0 else 0.0
+
+
+def _p90(values: np.ndarray, keep: np.ndarray, dropped: int) -> float:
+    """90th percentile (linear interpolation, as ``numpy.quantile``) of ``values[keep]``."""
+    x = values if dropped == 0 else values[keep]
+    if x.size == 0:
+        return 0.0
+    pos = 0.9 * (x.size - 1)
+    lo, hi = int(np.floor(pos)), int(np.ceil(pos))
+    part = np.partition(x, (lo, hi))
+    return float(part[lo] + (pos - lo) * (part[hi] - part[lo]))
 
 
 class RolloutModel(mesa.Model):
@@ -43,15 +58,21 @@ class RolloutModel(mesa.Model):
         self.week = 0
         self.population = build_population(sc, self.rng)
         self.network = build_network(sc, self.population.unit, self.rng)
-        UserAgent.create_agents(self, sc.population.size, index=range(sc.population.size))
+        UserAgent.create_agents(self, sc.population.size, index=list(range(sc.population.size)))
         self.participation, self.responsiveness = sc.involvement.resolved
+        self.voluntary = (~self.population.mandatory).astype(float)
+        self.social_weight = sc.adoption.w_social * np.where(
+            self.population.mandatory, 1.0, sc.adoption.voluntary_social
+        )
         self.feedback = pr.feedback_strength(
             self.participation, self.responsiveness, sc.involvement.saturation
         )
         self._init_system()
         self._init_schedule()
         self.consultant_knowledge = np.full(sc.consultants.count, sc.consultants.initial_knowledge)
-        Consultant.create_agents(self, sc.consultants.count, index=range(sc.consultants.count))
+        Consultant.create_agents(
+            self, sc.consultants.count, index=list(range(sc.consultants.count))
+        )
         self.board = DecisionMaker(self)
         self._init_accounts()
         self.metrics: dict[str, float] = {}
@@ -78,6 +99,7 @@ class RolloutModel(mesa.Model):
         self.wave_planned = r.first_golive_week + np.arange(n_waves) * r.wave_interval_weeks
         self.wave_live_week = np.full(n_waves, -1)
         self.wave_postponed = np.zeros(n_waves, dtype=int)
+        self.wave_sizes = np.bincount(self.population.wave, minlength=n_waves)
         self.hypercare_until = np.full(n_waves, -1)
         self.postponements = 0
 
@@ -170,8 +192,8 @@ class RolloutModel(mesa.Model):
         if self.week >= t.start_week:
             self.weeks_tested += 1
             rate = t.detection_rate * (1.0 + t.involvement_boost * self.feedback)
-        on_system = np.isin(self.population.state, (LIVE, ADOPTED)).mean()
-        rate += t.live_detection_rate * on_system
+        counts = np.bincount(self.population.state, minlength=len(UsageState))
+        rate += t.live_detection_rate * (counts[LIVE] + counts[ADOPTED]) / self.population.size
         found = int(self.rng.binomial(self.latent_defects, pr.detection_probability(rate)))
         self.latent_defects -= found
         self.open_defects += found
@@ -180,12 +202,16 @@ class RolloutModel(mesa.Model):
     def _train(self) -> None:
         tr, pop = self.scenario.training, self.population
         window_open = self.wave_planned - tr.window_weeks <= self.week
+        self.trained_this_week = 0.0
+        if not window_open.any() or tr.hours_per_user <= 0:
+            return
         eligible = window_open[pop.wave] & (pop.state != LEFT)
         need = np.where(eligible, np.maximum(tr.hours_per_user - pop.trained, 0.0), 0.0)
-        given = pr.share_training(need, tr.capacity * pop.size / 100.0)
-        pop.trained += given
-        pop.proficiency = pr.train_proficiency(
-            pop.proficiency, given, tr.effectiveness, tr.half_hours
+        trainees = np.flatnonzero(need)
+        given = pr.share_training(need[trainees], tr.capacity * pop.size / 100.0)
+        pop.trained[trainees] += given
+        pop.proficiency[trainees] = pr.train_proficiency(
+            pop.proficiency[trainees], given, tr.effectiveness, tr.half_hours
         )
         self.trained_this_week = float(given.sum())
 
@@ -199,7 +225,13 @@ class RolloutModel(mesa.Model):
         """Lost share of each user's system hours this week (the productivity dip)."""
         sc, pop = self.scenario, self.population
         on = (pop.state == LIVE) | (pop.state == ADOPTED)
+        bypass = (pop.state == WORKAROUND) & pop.mandatory
         loss = np.zeros(pop.size)
+        self.tickets_served = 0.0
+        if not (on.any() or bypass.any()):  # nobody on the new system yet
+            self.productivity_loss = 0.0
+            pop.lost_hours = loss
+            return loss
         loss[on] = pr.time_loss(
             pop.proficiency[on],
             fit=self.fit,
@@ -212,13 +244,15 @@ class RolloutModel(mesa.Model):
         )
         su = sc.support
         new_tickets = float(self.rng.poisson(su.ticket_rate * loss.sum()))
-        hyper = on & (self.hypercare_until[pop.wave] > self.week)
-        capacity = su.capacity / 100.0 * (on.sum() + (su.hypercare_multiplier - 1) * hyper.sum())
+        on_per_wave = np.bincount(pop.wave, weights=on, minlength=self.wave_sizes.size)
+        in_hypercare = on_per_wave[self.hypercare_until > self.week].sum()
+        capacity = (
+            su.capacity / 100.0 * (on_per_wave.sum() + (su.hypercare_multiplier - 1) * in_hypercare)
+        )
         self.support_backlog, self.tickets_served, self.congestion = pr.support_week(
             self.support_backlog, new_tickets, capacity
         )
         loss = np.minimum(loss * (1.0 + su.wait_penalty * min(self.congestion, 1.0)), 1.0)
-        bypass = (pop.state == WORKAROUND) & pop.mandatory
         loss[bypass] = sc.workaround.workaround_loss
         pop.lost_hours = loss * pop.hours
         working = pop.hours[on | bypass].sum()
@@ -228,42 +262,60 @@ class RolloutModel(mesa.Model):
     def _feel(self, loss: np.ndarray) -> None:
         f, pop = self.scenario.frustration, self.population
         stress = np.minimum(pop.sensitivity * f.stress_per_loss * loss, 1.0)
+        adopted = pop.state == ADOPTED
+        if not (stress.any() or pop.frustration.any()):  # calm: nothing to feel or spread
+            self.peer_adopted = self.network.neighbour_mean(adopted) if adopted.any() else 0.0
+            return
         present = pop.state != LEFT
         feeling = pr.update_frustration(pop.frustration, stress, f.rise, f.decay)
-        feeling = pr.contagion(feeling, pop.voice * present, self.network, f.contagion)
+        voiced = pop.voice * present
+        # One pass over the network for contagion and, since usage states do not change
+        # before the next process, for the adopted share of colleagues too.
+        means = self.network.neighbour_mean(np.column_stack((voiced * feeling, voiced, adopted)))
+        feeling = pr.contagion(feeling, means[:, 0], means[:, 1], f.contagion)
         pop.frustration = np.where(present, feeling, pop.frustration)
+        self.peer_adopted = means[:, 2]
 
     def _accept_or_avoid(self) -> None:
+        """Acceptance and the usage-state hazards, for users whose unit is live."""
+        sc, pop = self.scenario, self.population
+        on = np.flatnonzero((pop.state != WAITING) & (pop.state != LEFT))
+        if on.size:
+            self._choose_usage(on)
+        t = sc.turnover
+        leaving = pop.can_leave & (pop.frustration > t.threshold) & (pop.state != LEFT)
+        if leaving.any():
+            pop.state[leaving & (self.rng.random(pop.size) < t.rate)] = LEFT
+
+    def _choose_usage(self, on: np.ndarray) -> None:
         sc, pop = self.scenario, self.population
         a, w = sc.adoption, sc.workaround
-        peer = self.network.neighbour_mean((pop.state == ADOPTED).astype(float))
+        frustration = pop.frustration[on]
+        peer = np.broadcast_to(self.peer_adopted, (pop.size,))[on]
         usefulness = min(max(self.fit - sc.system.defect_loss * self.open_defects / 100, 0), 1)
-        social_weight = a.w_social * np.where(pop.mandatory, 1.0, a.voluntary_social)
-        pop.acceptance = pr.acceptance(
+        accept = pr.acceptance(
             usefulness=usefulness,
-            ease=self.usability * pop.proficiency,
+            ease=self.usability * pop.proficiency[on],
             social=peer,
-            social_weight=social_weight,
-            frustration=pop.frustration,
+            social_weight=self.social_weight[on],
+            frustration=frustration,
             intercept=a.intercept,
             w_usefulness=a.w_usefulness,
             w_ease=a.w_ease,
             w_frustration=a.w_frustration,
         )
-        modifier = 1.0 - a.acceptance_weight + a.acceptance_weight * pop.acceptance
-        over = np.where(pop.frustration > w.enter_threshold, w.enter_rate, 0.0)
-        stay_away = np.where(pop.mandatory, 0.0, w.avoid_rate * (1.0 - pop.acceptance))
-        pop.state = pr.transition(
-            pop.state,
-            self.rng.random(pop.size),
+        pop.acceptance[on] = accept
+        modifier = 1.0 - a.acceptance_weight + a.acceptance_weight * accept
+        over = np.where(frustration > w.enter_threshold, w.enter_rate, 0.0)
+        stay_away = self.voluntary[on] * (w.avoid_rate * (1.0 - accept))
+        pop.state[on] = pr.transition(
+            pop.state[on],
+            self.rng.random(on.size),
             adopt=pr.adoption_hazard(modifier, a.p, a.q, peer),
             avoid=1.0 - (1.0 - over) * (1.0 - stay_away),
             give_up=over,
-            come_back=np.where(pop.frustration < w.exit_threshold, w.exit_rate * pop.acceptance, 0),
+            come_back=np.where(frustration < w.exit_threshold, w.exit_rate * accept, 0.0),
         )
-        t = sc.turnover
-        leaving = pop.can_leave & (pop.frustration > t.threshold) & (pop.state != LEFT)
-        pop.state[leaving & (self.rng.random(pop.size) < t.rate)] = LEFT
 
     def _account(self) -> None:
         sc, pop = self.scenario, self.population
@@ -284,56 +336,55 @@ class RolloutModel(mesa.Model):
     # --- observation ---------------------------------------------------------------------
     def _record(self) -> None:
         """Compute this week's indicators, show them to the board and collect them."""
-        pop = self.population
-        state, frus = pop.state, pop.frustration
-        present = state != LEFT
-        on_system = (state == LIVE) | (state == ADOPTED) | (state == WORKAROUND)
-        unit_live = self.wave_live_week[pop.wave] >= 0
-        adopted = state == ADOPTED
-        workaround = state == WORKAROUND
-        present_f = frus[present]
+        pop, n_states = self.population, len(UsageState)
+        n_roles = len(pop.role_names)
+        cell = pop.role * n_states + pop.state
+        size = n_roles * n_states
+        table = np.bincount(cell, minlength=size).reshape(n_roles, n_states)
+        f_sum = np.bincount(cell, weights=pop.frustration, minlength=size).reshape(table.shape)
+        by_state, f_by_state = table.sum(axis=0), f_sum.sum(axis=0)
+        present = pop.size - by_state[LEFT]
+        on_system = by_state[[LIVE, ADOPTED, WORKAROUND]].sum()
+        unit_live = float(self.wave_sizes[self.wave_live_week >= 0].sum())
+        prof_sum = np.bincount(pop.state, weights=pop.proficiency, minlength=n_states)
+        role_size = np.maximum(table.sum(axis=1), 1)
+        role_present = np.maximum(role_size - table[:, LEFT], 1)
         m = {
-            "live_share": float(unit_live.mean()),
-            "adoption_rate": float(adopted.mean()),
-            "workaround_rate": float(workaround.mean()),
-            "left_share": float(1.0 - present.mean()),
-            "mean_frustration": float(present_f.mean()) if present_f.size else 0.0,
-            "p90_frustration": float(np.quantile(present_f, 0.9)) if present_f.size else 0.0,
+            "live_share": unit_live / pop.size,
+            "adoption_rate": by_state[ADOPTED] / pop.size,
+            "workaround_rate": by_state[WORKAROUND] / pop.size,
+            "left_share": by_state[LEFT] / pop.size,
+            "mean_frustration": _share(f_by_state.sum() - f_by_state[LEFT], present),
+            "p90_frustration": _p90(pop.frustration, pop.state != LEFT, by_state[LEFT]),
             "productivity_loss": self.productivity_loss,
-            "open_defects": float(self.open_defects),
-            "defects_found": float(self.defects_found),
-            "support_backlog": float(self.support_backlog) * self.scenario.population.scale,
+            "open_defects": self.open_defects,
+            "defects_found": self.defects_found,
+            "support_backlog": self.support_backlog * self.scenario.population.scale,
             "cumulative_cost": self.cost / 1e6,
-            "waves_live": float(self.waves_live),
-            "postponements": float(self.postponements),
-            "halted": float(self.board.paused),
-            "fit": float(self.fit),
-            "usability": float(self.usability),
+            "waves_live": self.waves_live,
+            "postponements": self.postponements,
+            "halted": int(self.board.paused),
+            "fit": self.fit,
+            "usability": self.usability,
             "knowledge": float(self.consultant_knowledge.mean())
             if self.consultant_knowledge.size
             else 0.0,
-            "mean_proficiency": float(pop.proficiency[present].mean()) if present.any() else 0.0,
+            "mean_proficiency": _share(prof_sum.sum() - prof_sum[LEFT], present),
         }
-        counts = np.bincount(pop.role, minlength=len(pop.role_names)).astype(float)
-        counts_present = np.bincount(pop.role[present], minlength=len(pop.role_names))
-        by_role = {
-            "adoption_rate": np.bincount(pop.role, weights=adopted, minlength=counts.size) / counts,
-            "workaround_rate": np.bincount(pop.role, weights=workaround, minlength=counts.size)
-            / counts,
-            "mean_frustration": np.bincount(
-                pop.role[present], weights=present_f, minlength=counts.size
-            )
-            / np.maximum(counts_present, 1),
+        columns = {
+            "adoption_rate": table[:, ADOPTED] / role_size,
+            "mean_frustration": (f_sum.sum(axis=1) - f_sum[:, LEFT]) / role_present,
+            "workaround_rate": table[:, WORKAROUND] / role_size,
         }
-        for col, values in by_role.items():
-            for name, value in zip(pop.role_names, values, strict=True):
-                m[f"{col}.{name}"] = float(value)
-        self.metrics = m
-        live_users = on_system
+        for col, values in columns.items():
+            for name, value in zip(pop.role_names, values.tolist(), strict=True):
+                m[f"{col}.{name}"] = value
+        self.metrics = {k: float(v) for k, v in m.items()}
         self.board.observe(
             Report(
-                frustration_live=float(frus[live_users].mean()) if live_users.any() else 0.0,
-                adoption_live=float(adopted[unit_live].mean()) if unit_live.any() else 0.0,
+                frustration_live=_share(f_by_state[[LIVE, ADOPTED, WORKAROUND]].sum(), on_system),
+                # only users of live units can have adopted
+                adoption_live=_share(by_state[ADOPTED], unit_live),
                 congestion=float(min(self.congestion, 10.0)),
             )
         )

@@ -120,17 +120,16 @@ class ColleagueNetwork:
     def complete(self) -> bool:
         return self.adjacency is None
 
-    def neighbour_sum(self, values: np.ndarray) -> np.ndarray | float:
-        """Sum of ``values`` over each user's colleagues (a scalar when mean-field)."""
-        if self.adjacency is None:
-            return float(values.sum())
-        return self.adjacency @ values
+    def neighbour_mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean over each user's colleagues of ``values`` (shape ``(N,)`` or ``(N, k)``);
+        0 for a user with none. Mean-field: the population mean, broadcast to every user.
 
-    def neighbour_mean(self, values: np.ndarray) -> np.ndarray | float:
-        """Mean of ``values`` over each user's colleagues (0 for a user with none)."""
+        Passing several columns at once costs one pass over the edges.
+        """
         if self.adjacency is None:
-            return float(values.mean())
-        return (self.adjacency @ values) * self._inv_degree
+            return np.broadcast_to(values.mean(axis=0), values.shape)
+        summed = self.adjacency @ values
+        return summed * (self._inv_degree[:, None] if values.ndim == 2 else self._inv_degree)
 
 
 def build_network(

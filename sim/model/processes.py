@@ -136,14 +136,13 @@ def update_frustration(
     return frustration + rate * (stress - frustration)
 
 
-def contagion(frustration: np.ndarray, voice: np.ndarray, network, strength: float) -> np.ndarray:
+def contagion(
+    frustration: np.ndarray, pull: np.ndarray, weight: np.ndarray, strength: float
+) -> np.ndarray:
     """Emotion contagion (Bosse et al. 2015): each user moves towards colleagues'
     frustration, each colleague weighted by their voice (expressiveness):
-    ``F_i += strength * sum_j A_ij v_j (F_j - F_i) / deg_i``."""
-    if strength == 0:
-        return frustration
-    pull = network.neighbour_mean(voice * frustration)
-    weight = network.neighbour_mean(voice)
+    ``F_i += strength * mean_j(v_j F_j) - strength * mean_j(v_j) F_i``, where ``pull`` and
+    ``weight`` are those two colleague means."""
     return np.clip(frustration + strength * (pull - weight * frustration), 0.0, 1.0)
 
 

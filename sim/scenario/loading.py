@@ -17,7 +17,7 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from sim.errors import InputError
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Population, Scenario
 
 
 def load_scenario(
@@ -51,11 +51,24 @@ def scenario_from_dict(
     data: dict[str, Any], overrides: dict[str, Any] | None = None, *, source: str = "<scenario>"
 ) -> Scenario:
     """Validate a nested table (as read from TOML) with overrides into a :class:`Scenario`."""
-    data = apply_overrides(data, overrides or {}, source=source)
+    overrides = overrides or {}
+    if any(k.startswith("population.roles.") for k in overrides):
+        data = _with_default_roles(data)
+    data = apply_overrides(data, overrides, source=source)
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         raise _as_input_error(exc, data, source) from None
+
+
+def _with_default_roles(data: dict[str, Any]) -> dict[str, Any]:
+    """Write the default roles into ``data`` when it has none, so that overriding one field
+    of a default role changes that role instead of replacing all roles."""
+    population = data.get("population", {})
+    if not isinstance(population, dict) or "roles" in population:
+        return data
+    defaults = Population().model_dump(mode="json")["roles"]
+    return {**data, "population": {**population, "roles": defaults}}
 
 
 def apply_overrides(

@@ -1,0 +1,70 @@
+"""Speed of the rollout model against Mesa's own VirusOnNetwork example, in the same run.
+
+Prints agent-steps per second (users x weeks / seconds) of ``RolloutModel`` on the default
+scenario at N = 1,000, 5,000 and 20,000 over 156 weeks, the same figure for Mesa's
+``VirusOnNetwork`` at the same N, their ratio, and the time to build a 20,000-user model.
+Targets: ratio >= 10 at N = 5,000; building 20,000 users in under a second.
+
+Run: ``python benchmarks/bench_model.py [--steps 156] [--repeats 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from mesa.examples.basic.virus_on_network.model import VirusOnNetwork
+
+from sim import RolloutModel, load_scenario
+
+SIZES = (1_000, 5_000, 20_000)
+
+
+def best_rate(build, n: int, steps: int, repeats: int) -> float:
+    """Best agent-steps per second over ``repeats`` runs (model building not timed)."""
+    best = 0.0
+    for rep in range(repeats):
+        model = build(n, rep)
+        start = time.perf_counter()
+        for _ in range(steps):
+            model.step()
+        best = max(best, n * steps / (time.perf_counter() - start))
+    return best
+
+
+def rollout(n: int, seed: int) -> RolloutModel:
+    return RolloutModel(load_scenario("scenarios/default.toml", {"population.size": n}), seed=seed)
+
+
+def virus(n: int, seed: int) -> VirusOnNetwork:
+    return VirusOnNetwork(num_nodes=n, seed=seed)
+
+
+def build_time(n: int, repeats: int) -> float:
+    scenario = load_scenario("scenarios/default.toml", {"population.size": n})
+    times = []
+    for rep in range(repeats):
+        start = time.perf_counter()
+        RolloutModel(scenario, seed=rep)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=156)
+    parser.add_argument("--repeats", type=int, default=3)
+    args = parser.parse_args()
+    print(f"agent-steps per second over {args.steps} weeks (best of {args.repeats})")
+    print(f"{'N':>7} {'RolloutModel':>14} {'VirusOnNetwork':>15} {'ratio':>7}")
+    for n in SIZES:
+        ours = best_rate(rollout, n, args.steps, args.repeats)
+        theirs = best_rate(virus, n, args.steps, max(1, args.repeats - 1))
+        flag = "  (target >= 10)" if n == 5_000 else ""
+        print(f"{n:>7} {ours:>14,.0f} {theirs:>15,.0f} {ours / theirs:>7.1f}{flag}")
+    built = build_time(20_000, args.repeats)
+    print(f"building a 20,000-user model: {built:.3f} s (target < 1 s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Loading saved results: a sweep folder or a single-run folder, as one :class:`Results`.
+
+A sweep folder holds ``manifest.json``, ``runs.csv`` and ``timeseries.parquet``; a
+single-run folder (``sim run --out``) holds ``timeseries.csv`` and ``summary.json``. Both
+load into the same shape, so the plots need not care which one they were given: a single
+run becomes one condition (``point`` 0) with one replicate and no run table.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.errors import InputError
+from sim.model.outcomes import ROLE_COLUMNS
+
+SWEEP_FILES = ("manifest.json", "runs.csv", "timeseries.parquet")
+RUN_FILES = ("timeseries.csv", "summary.json")
+
+
+@dataclass(frozen=True)
+class Role:
+    """A user role as the plots show it: key, readable label, and mandatory use or not.
+
+    ``mandatory`` is ``None`` when the results do not say (no scenario saved with them).
+    """
+
+    name: str
+    label: str
+    mandatory: bool | None
+
+    @property
+    def title(self) -> str:
+        """``"Guardians (voluntary)"``, ``"Teachers (mandatory)"`` or just the label."""
+        if self.mandatory is None:
+            return self.label
+        return f"{self.label} ({'mandatory' if self.mandatory else 'voluntary'})"
+
+
+@dataclass(frozen=True)
+class Results:
+    """Saved results of a sweep (``kind == "sweep"``) or of one run (``kind == "run"``).
+
+    ``timeseries`` always has ``point``, ``replicate`` and ``step`` columns and holds only
+    successful runs; ``runs`` is the run table (``None`` for a single run); ``conditions``
+    maps each ``point`` to its label, in point order.
+    """
+
+    path: Path | None
+    kind: str
+    manifest: dict
+    runs: pd.DataFrame | None
+    timeseries: pd.DataFrame
+    conditions: dict[int, str]
+    scenario: dict | None
+
+    @property
+    def roles(self) -> list[Role]:
+        """The roles in the time series, mandatory roles first, labelled from the scenario."""
+        return roles_of(self.timeseries, self.scenario)
+
+
+def load_results(path: str | Path) -> Results:
+    """Load a sweep folder or a single-run folder; :class:`InputError` if it is neither."""
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError(f"no results folder '{folder}'", key="DIR")
+    if (folder / "manifest.json").exists():
+        return _load_sweep(folder)
+    if (folder / "summary.json").exists() or (folder / "timeseries.csv").exists():
+        return _load_run(folder)
+    raise InputError(
+        f"'{folder}' holds neither a sweep ({', '.join(SWEEP_FILES)}) "
+        f"nor a run ({', '.join(RUN_FILES)})",
+        key="DIR",
+    )
+
+
+def _require(folder: Path, names: tuple[str, ...]) -> None:
+    missing = [n for n in names if not (folder / n).is_file()]
+    if missing:
+        raise InputError(f"missing {', '.join(missing)} in '{folder}'", key="DIR")
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read '{path}': {exc}", key="DIR") from None
+
+
+def _load_sweep(folder: Path) -> Results:
+    _require(folder, SWEEP_FILES)
+    manifest = _read_json(folder / "manifest.json")
+    runs = pd.read_csv(folder / "runs.csv")
+    ts = pd.read_parquet(folder / "timeseries.parquet")
+    conditions = {int(c["point"]): str(c["label"]) for c in manifest.get("conditions", [])}
+    for point, label in runs.groupby("point")["condition"].first().items():
+        conditions.setdefault(int(point), str(label))
+    ok = runs.loc[runs["status"] == "ok", ["point", "replicate"]]
+    ts = ts.merge(ok, on=["point", "replicate"], how="inner")
+    ts = ts.sort_values(["point", "replicate", "step"], ignore_index=True)
+    return Results(
+        path=folder,
+        kind="sweep",
+        manifest=manifest,
+        runs=runs,
+        timeseries=ts,
+        conditions=dict(sorted(conditions.items())),
+        scenario=manifest.get("scenario"),
+    )
+
+
+def _load_run(folder: Path) -> Results:
+    _require(folder, RUN_FILES)
+    summary = _read_json(folder / "summary.json")
+    return run_results(pd.read_csv(folder / "timeseries.csv"), summary.get("scenario"), folder)
+
+
+def run_results(
+    timeseries: pd.DataFrame, scenario: Mapping | Any | None = None, path: Path | None = None
+) -> Results:
+    """Wrap one run's time series (and optionally its resolved scenario) as :class:`Results`.
+
+    ``scenario`` may be a dict as saved in ``summary.json`` or a :class:`sim.Scenario`.
+    """
+    if scenario is not None and hasattr(scenario, "model_dump"):
+        scenario = scenario.model_dump(mode="json")
+    if "step" not in timeseries.columns:
+        raise InputError("the time series has no 'step' column", key="timeseries")
+    ts = timeseries.assign(point=0, replicate=0)
+    name = ((scenario or {}).get("meta") or {}).get("name") or "run"
+    return Results(
+        path=path,
+        kind="run",
+        manifest={},
+        runs=None,
+        timeseries=ts,
+        conditions={0: str(name)},
+        scenario=dict(scenario) if scenario is not None else None,
+    )
+
+
+def roles_of(timeseries: pd.DataFrame, scenario: Mapping | None) -> list[Role]:
+    """Roles with per-role columns in ``timeseries``; labels and use from ``scenario``.
+
+    Mandatory roles come first (in column order), then voluntary ones, then roles the
+    scenario does not describe.
+    """
+    prefix = f"{ROLE_COLUMNS[0]}."
+    names = [c[len(prefix) :] for c in timeseries.columns if c.startswith(prefix)]
+    specs = ((scenario or {}).get("population") or {}).get("roles") or {}
+    roles = []
+    for name in names:
+        spec = specs.get(name) or {}
+        roles.append(Role(name, spec.get("label") or name, spec.get("mandatory")))
+    order = {True: 0, False: 1, None: 2}
+    return sorted(roles, key=lambda r: order[r.mandatory])

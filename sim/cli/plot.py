@@ -1,0 +1,49 @@
+"""`sim plot`: draw the figures of a saved sweep or run."""
+
+from __future__ import annotations
+
+import click
+
+from sim.analysis.plots import FORMATS, plot_results
+from sim.cli.options import out_option, quiet_option
+
+
+def _split(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+@click.command("plot")
+@click.argument("results_dir", metavar="DIR", type=click.Path(file_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="png",
+    show_default=True,
+    help="File format of the figures.",
+)
+@click.option(
+    "--outcomes",
+    multiple=True,
+    callback=_split,
+    metavar="NAME[,NAME...]",
+    help="Run-level outcomes to show in outcomes.FORMAT (default: the main ones). "
+    "Repeatable or comma-separated.",
+)
+@out_option
+@quiet_option
+def plot_command(
+    results_dir: str, fmt: str, outcomes: list[str], out: str | None, quiet: bool
+) -> None:
+    """Draw the figures of DIR, a sweep folder or a `sim run --out` folder.
+
+    Writes timeseries, roles, outcomes (sweeps only) and main figures into DIR/figures (or
+    --out) and prints their paths.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    paths = plot_results(results_dir, out, fmt, outcomes or None)
+    if not quiet:
+        for path in paths:
+            click.echo(str(path))

@@ -1,0 +1,212 @@
+"""Running the pattern checks: seeds, replicates, confidence intervals, a report.
+
+Every run's seed is derived from one root seed and the run's identity,
+``numpy.random.SeedSequence(root, spawn_key=(check_group, replicate))``, so results do not
+depend on the order in which checks run. Runs inside one check group share seeds (common
+random numbers), which sharpens the comparisons between conditions.
+
+Confidence intervals are Student-t intervals of the mean over replicates (Lee et al. 2015,
+JASSS 18(4):4, recommend reporting intervals, not only means).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from sim.run import RunResult, simulate
+from sim.scenario import Scenario, load_scenario, scenario_from_dict
+
+DEFAULT_ROOT_SEED = 20251125
+QUICK_SIZE = 300
+QUICK_MIN_PER_ROLE = 40
+QUICK_MAX_UNITS = 30
+
+
+@dataclass(frozen=True)
+class Target:
+    """An acceptable range for a measured value, with the evidence it comes from."""
+
+    low: float = -math.inf
+    high: float = math.inf
+    source: str = ""
+
+    def holds(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+    def describe(self, unit: str = "") -> str:
+        u = f" {unit}" if unit else ""
+        if math.isinf(self.low):
+            return f"<= {self.high:g}{u}"
+        if math.isinf(self.high):
+            return f">= {self.low:g}{u}"
+        return f"{self.low:g} to {self.high:g}{u}"
+
+
+@dataclass
+class CheckResult:
+    """The outcome of one check: the measured mean with its 95 % CI over replicates."""
+
+    key: str
+    title: str
+    measured: float
+    ci: tuple[float, float]
+    target: Target
+    unit: str
+    passed: bool
+    values: list[float] = field(default_factory=list)
+    context: dict[str, float] = field(default_factory=dict)
+    note: str = ""
+    known_failure: bool = False
+
+    @property
+    def source(self) -> str:
+        return self.target.source
+
+    @property
+    def status(self) -> str:
+        if self.passed:
+            return "PASS"
+        return "KNOWN FAILURE" if self.known_failure else "FAIL"
+
+
+def mean_ci(values: list[float] | np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and Student-t confidence interval; the interval is the mean itself for n < 2."""
+    x = np.asarray(values, dtype=float)
+    m = float(x.mean())
+    if x.size < 2 or float(x.std(ddof=1)) == 0.0:
+        return m, m, m
+    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
+    return m, m - half, m + half
+
+
+def result(
+    key: str,
+    title: str,
+    values: list[float],
+    target: Target,
+    *,
+    unit: str = "",
+    extra_ok: bool = True,
+    context: dict[str, float] | None = None,
+    note: str = "",
+) -> CheckResult:
+    """Build a :class:`CheckResult`: the check passes when the mean is inside the target
+    (and ``extra_ok``, a condition the check states in its note, holds)."""
+    m, lo, hi = mean_ci(values)
+    return CheckResult(
+        key=key,
+        title=title,
+        measured=m,
+        ci=(lo, hi),
+        target=target,
+        unit=unit,
+        passed=bool(target.holds(m) and extra_ok),
+        values=[float(v) for v in values],
+        context=context or {},
+        note=note,
+    )
+
+
+def run_seed(root: int, group: int, replicate: int) -> int:
+    """The seed of replicate ``replicate`` in check group ``group``."""
+    seq = np.random.SeedSequence(root, spawn_key=(group, replicate))
+    return int(seq.generate_state(1, dtype=np.uint64)[0] >> 1)
+
+
+def default_scenarios_dir() -> Path:
+    """The repository's ``scenarios`` folder (the case files live there)."""
+    return Path(__file__).resolve().parents[2] / "scenarios"
+
+
+@dataclass
+class Context:
+    """What a check needs: replicates, seeds, scenarios (shrunk in quick mode), runs."""
+
+    replicates: int = 20
+    quick: bool = False
+    root_seed: int = DEFAULT_ROOT_SEED
+    scenarios_dir: Path = field(default_factory=default_scenarios_dir)
+    _cache: dict[Any, RunResult] = field(default_factory=dict, repr=False)
+
+    def seed(self, group: int, replicate: int) -> int:
+        return run_seed(self.root_seed, group, replicate)
+
+    def scenario(
+        self, base: str | None = None, overrides: dict[str, Any] | None = None
+    ) -> Scenario:
+        """Schema defaults (``base=None``) or a file in the scenarios folder, with dotted
+        overrides; quick mode shrinks the population and keeps the organisation's size."""
+        overrides = dict(overrides or {})
+        if base is None:
+            sc = scenario_from_dict({}, overrides, source="<validation>")
+        else:
+            sc = load_scenario(self.scenarios_dir / f"{base}.toml", overrides)
+        return self._shrink(sc) if self.quick else sc
+
+    def _shrink(self, sc: Scenario) -> Scenario:
+        pop = sc.population
+        smallest = min(r.share for r in pop.roles.values() if r.share > 0)
+        size = max(QUICK_SIZE, math.ceil(QUICK_MIN_PER_ROLE / smallest))
+        if pop.size <= size:
+            return sc
+        units = max(min(pop.units, QUICK_MAX_UNITS), sc.effective_waves)
+        data = sc.model_dump()
+        data["population"].update(size=size, units=units, scale=pop.scale * pop.size / size)
+        return Scenario.model_validate(data)
+
+    def run(self, scenario: Scenario, group: int, replicate: int) -> RunResult:
+        """Simulate once (cached, so checks sharing a group reuse runs)."""
+        key = (scenario.model_dump_json(), group, replicate)
+        if key not in self._cache:
+            self._cache[key] = simulate(scenario, seed=self.seed(group, replicate))
+        return self._cache[key]
+
+    def runs(self, scenario: Scenario, group: int) -> list[RunResult]:
+        return [self.run(scenario, group, r) for r in range(self.replicates)]
+
+
+def run_validation(ctx: Context, checks=None) -> list[CheckResult]:
+    """Run ``checks`` (default: every check in :data:`sim.validation.patterns.CHECKS`)."""
+    from sim.validation.patterns import CHECKS
+
+    return [check(ctx) for check in (checks or CHECKS)]
+
+
+def _fmt(value: float) -> str:
+    if math.isnan(value):
+        return "nan"
+    return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
+
+
+def format_report(results: list[CheckResult], ctx: Context) -> str:
+    """A plain-text report: one block per check, then the tally."""
+    mode = "quick" if ctx.quick else "full"
+    lines = [
+        f"sim validate: {len(results)} checks, {ctx.replicates} replicate(s) each, {mode} mode, "
+        f"root seed {ctx.root_seed}",
+        "",
+    ]
+    for r in results:
+        lines.append(f"[{r.status}] {r.key:>3} {r.title}")
+        lines.append(
+            f"        measured {_fmt(r.measured)} (95 % CI {_fmt(r.ci[0])} to {_fmt(r.ci[1])}) "
+            f"{r.unit}; target {r.target.describe()}"
+        )
+        lines.append(f"        source: {r.source}")
+        for name, value in r.context.items():
+            lines.append(f"        {name}: {_fmt(value)}")
+        if r.note:
+            lines.append(f"        note: {r.note}")
+    failed = [r for r in results if not r.passed and not r.known_failure]
+    known = [r for r in results if not r.passed and r.known_failure]
+    tally = f"{len(results) - len(failed) - len(known)} passed, {len(failed)} failed"
+    if known:
+        tally += f", {len(known)} known failure(s)"
+    lines += ["", tally]
+    return "\n".join(lines)

@@ -1,0 +1,261 @@
+"""The model as a whole: oracles, limiting cases, reproducibility and the flip of the lesson."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import RolloutModel
+from sim.model.agents import Consultant, DecisionMaker, UserAgent
+from sim.model.outcomes import ROLE_COLUMNS, STEP_COLUMNS
+from sim.run import simulate
+from sim.scenario import load_scenario
+from tests.conftest import SCENARIOS
+
+BASS = SCENARIOS / "reference" / "bass.toml"
+
+
+def bass_map(p: float, q: float, steps: int) -> np.ndarray:
+    f = np.zeros(steps + 1)
+    for k in range(steps):
+        f[k + 1] = f[k] + (1 - f[k]) * (1 - np.exp(-(p + q * f[k])))
+    return f
+
+
+@pytest.mark.parametrize(("p", "q"), [(0.03, 0.4), (0.1, 0.0), (0.05, 0.6), (0.2, 1.5)])
+def test_bass_docking(p, q):
+    """Mean adoption over replicates follows the discrete Bass map within 0.01 (N = 10,000)."""
+    steps, replicates = 30, 16
+    sc = load_scenario(BASS, {"adoption.p": p, "adoption.q": q})
+    assert sc.population.size == 10_000
+    runs = [
+        simulate(sc, seed=s, steps=steps).timeseries["adoption_rate"] for s in range(replicates)
+    ]
+    mean = np.mean(runs, axis=0)
+    np.testing.assert_allclose(mean, bass_map(p, q, steps), atol=0.01)
+
+
+def test_q_zero_gives_exponential():
+    sc = load_scenario(BASS, {"adoption.p": 0.05, "adoption.q": 0.0})
+    runs = [simulate(sc, seed=s, steps=40).timeseries["adoption_rate"] for s in range(6)]
+    t = np.arange(41)
+    np.testing.assert_allclose(np.mean(runs, axis=0), 1 - np.exp(-0.05 * t), atol=0.01)
+
+
+def test_defect_discovery_follows_goel_okumoto():
+    """Under constant test effort and no live use, found defects ~ a (1 - exp(-b t))."""
+    a, b = 2000, 0.05
+    sc = load_scenario(
+        overrides={
+            "population.size": 100,
+            "population.units": 4,
+            "rollout.first_golive_week": 500,
+            "system.latent_defects": a,
+            "testing.start_week": 0,
+            "testing.detection_rate": b,
+            "testing.involvement_boost": 0.0,
+            "run.steps": 60,
+        }
+    )
+    found = np.mean([simulate(sc, seed=s).timeseries["defects_found"] for s in range(8)], axis=0)
+    t = np.arange(61)
+    np.testing.assert_allclose(found, a * (1 - np.exp(-b * t)), atol=0.02 * a)
+
+
+def test_same_seed_same_output_and_different_seed_differs(small):
+    sc = small()
+    a = simulate(sc, seed=7).timeseries
+    b = simulate(sc, seed=7).timeseries
+    c = simulate(sc, seed=8).timeseries
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(c)
+
+
+def test_timeseries_has_step_zero_and_every_column(small):
+    sc = small()
+    ts = simulate(sc, seed=1, steps=12).timeseries
+    assert ts["step"].tolist() == list(range(13))
+    roles = list(sc.population.roles)
+    expected = ["step", *STEP_COLUMNS, *(f"{c}.{r}" for c in ROLE_COLUMNS for r in roles)]
+    assert list(ts.columns) == expected
+    first = ts.iloc[0]
+    assert (
+        first["adoption_rate"] == 0 and first["live_share"] == 0 and first["cumulative_cost"] == 0
+    )
+
+
+def test_agents_are_mesa_agents_viewing_the_arrays(small):
+    model = RolloutModel(small(), seed=3)
+    users = model.agents_by_type[UserAgent]
+    assert len(users) == 200
+    assert len(model.agents_by_type[Consultant]) == model.scenario.consultants.count
+    assert len(model.agents_by_type[DecisionMaker]) == 1
+    user = next(iter(users))
+    model.population.frustration[user.index] = 0.42
+    assert user.frustration == pytest.approx(0.42)
+    assert user.role in model.scenario.population.roles
+
+
+def test_model_builds_from_defaults():
+    model = RolloutModel(seed=1)
+    model.step()
+    assert model.steps == 1 and model.week == 1
+    assert len(model.datacollector.get_model_vars_dataframe()) == 2
+
+
+def test_zero_responsiveness_makes_participation_change_only_cost(small):
+    few = simulate(
+        small(
+            **{
+                "involvement.level": "custom",
+                "involvement.participation": 0.05,
+                "involvement.responsiveness": 0.0,
+            }
+        ),
+        seed=5,
+    ).timeseries
+    many = simulate(
+        small(
+            **{
+                "involvement.level": "custom",
+                "involvement.participation": 0.6,
+                "involvement.responsiveness": 0.0,
+            }
+        ),
+        seed=5,
+    ).timeseries
+    pd.testing.assert_frame_equal(
+        few.drop(columns="cumulative_cost"), many.drop(columns="cumulative_cost")
+    )
+    assert many["cumulative_cost"].iloc[-1] > few["cumulative_cost"].iloc[-1]
+
+
+def test_perfect_system_has_no_dip_beyond_the_learning_curve(small):
+    perfect = {
+        "system.initial_fit": 1.0,
+        "system.fit_ceiling": 1.0,
+        "system.initial_usability": 1.0,
+        "system.usability_ceiling": 1.0,
+        "system.latent_defects": 0,
+        "population.roles.professional.digital_skill": 1.0,
+        "population.roles.support_staff.digital_skill": 1.0,
+        "population.roles.administrator.digital_skill": 1.0,
+    }
+    ts = simulate(small(**perfect), seed=2).timeseries
+    assert ts["productivity_loss"].max() == 0
+    # with imperfect proficiency only the learning curve remains, and it shrinks
+    learning = simulate(
+        small(
+            **{
+                **perfect,
+                "training.hours_per_user": 0.0,
+                "support.wait_penalty": 0.0,
+                "population.roles.professional.digital_skill": 0.5,
+            }
+        ),
+        seed=2,
+    ).timeseries
+    loss = learning["productivity_loss"].to_numpy()
+    assert 0 < loss.max() <= 0.4 * 0.5 + 1e-12  # learning_loss x (1 - skill)
+    assert loss[-1] < loss.max()
+
+
+def golive_outcomes(sc, seeds=range(4)) -> dict[str, float]:
+    runs = [simulate(sc, seed=s).summary for s in seeds]
+    weeks = [r["weeks_to_80"] if r["weeks_to_80"] is not None else np.inf for r in runs]
+    return {
+        "weeks_to_80": float(np.mean(weeks)),
+        "peak_frustration": float(np.mean([r["peak_frustration"] for r in runs])),
+    }
+
+
+def test_big_bang_can_beat_phased():
+    """A well-fitted, well-tested system with ample training: big bang reaches 80 % sooner
+    and is no more frustrating (MODEL.md: the lesson must be able to flip)."""
+    ready = {
+        "population.size": 600,
+        "population.units": 12,
+        "run.steps": 120,
+        "system.initial_fit": 0.9,
+        "system.latent_defects": 20,
+        "training.capacity": 400,
+        "training.hours_per_user": 30,
+        "testing.start_week": 0,
+    }
+    bang = golive_outcomes(
+        load_scenario(SCENARIOS / "default.toml", {**ready, "rollout.strategy": "big_bang"})
+    )
+    phased = golive_outcomes(
+        load_scenario(SCENARIOS / "default.toml", {**ready, "rollout.strategy": "phased"})
+    )
+    assert bang["weeks_to_80"] < phased["weeks_to_80"]
+    assert bang["peak_frustration"] <= phased["peak_frustration"] + 0.02
+
+
+def test_big_bang_clearly_worse_when_unready():
+    """Low fit, scarce trainers and many defects: big bang is far more frustrating."""
+    unready = {
+        "population.size": 600,
+        "population.units": 12,
+        "run.steps": 120,
+        "system.initial_fit": 0.4,
+        "system.latent_defects": 600,
+        "training.capacity": 15,
+        "testing.start_week": 45,
+    }
+    bang = golive_outcomes(
+        load_scenario(SCENARIOS / "default.toml", {**unready, "rollout.strategy": "big_bang"})
+    )
+    phased = golive_outcomes(
+        load_scenario(SCENARIOS / "default.toml", {**unready, "rollout.strategy": "phased"})
+    )
+    assert bang["peak_frustration"] > phased["peak_frustration"] + 0.1
+
+
+def test_pressure_and_filtering_send_unready_waves_live(small):
+    unready = {
+        "training.hours_per_user": 40,
+        "training.capacity": 5,
+        "governance.readiness_threshold": 0.8,
+    }
+    honest = simulate(
+        small(**unready, **{"governance.schedule_pressure": 0.0, "governance.filtering": 0.0}),
+        seed=1,
+    ).summary
+    pressed = simulate(
+        small(**unready, **{"governance.schedule_pressure": 0.6, "governance.filtering": 0.6}),
+        seed=1,
+    ).summary
+    assert honest["postponements"] > 0
+    assert pressed["golives_despite_warnings"] > honest["golives_despite_warnings"]
+    assert pressed["first_golive_week"] < honest["first_golive_week"]
+
+
+def test_board_halts_when_frustration_explodes(small):
+    s = simulate(
+        small(
+            **{
+                "rollout.strategy": "big_bang",
+                "system.initial_fit": 0.2,
+                "system.latent_defects": 2000,
+                "testing.start_week": 100,
+                "governance.halt_frustration": 0.3,
+                "governance.report_delay_weeks": 0,
+            }
+        ),
+        seed=1,
+    ).summary
+    assert s["halted"] == 1
+    assert s["halt_week"] is not None and s["halt_week"] - s["first_golive_week"] <= 4
+
+
+def test_gated_rollout_waits_for_earlier_waves(small):
+    rough = {
+        "system.initial_fit": 0.45,
+        "governance.filtering": 0.0,
+        "rollout.gate_max_frustration": 0.15,
+    }
+    plain = simulate(small(**rough, **{"rollout.strategy": "phased"}), seed=4).summary
+    gated = simulate(small(**rough, **{"rollout.strategy": "phased_gated"}), seed=4).summary
+    assert gated["postponements"] > plain["postponements"]
