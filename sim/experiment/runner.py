@@ -31,6 +31,9 @@ from sim.scenario import Scenario
 
 ENGINES = ("local", "dask")
 IN_FLIGHT_PER_WORKER = 4
+RUNS_PER_WORKER_PROCESS = 25
+"""Worker processes are replaced after this many runs, so memory a model fails to release
+(Mesa 3.3 keeps every model alive through ``Agent._ids``, mesa/mesa#3179) can't pile up."""
 MAX_ERROR_CHARS = 500
 
 RunFn = Callable[[Scenario, int, int], RunResult]
@@ -224,14 +227,17 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sim.run", "sim.model"])
+    context.set_forkserver_preload(["sim.experiment.runner", "sim.model"])
     return context
 
 
 @contextmanager
 def _process_executor(jobs: int) -> Iterator[Engine]:
     pool = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=_worker_context(), initializer=_ignore_sigint
+        max_workers=jobs,
+        mp_context=_worker_context(),
+        initializer=_ignore_sigint,
+        max_tasks_per_child=RUNS_PER_WORKER_PROCESS,
     )
     try:
         yield Engine("local", pool, jobs, IN_FLIGHT_PER_WORKER * jobs)
