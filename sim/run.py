@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import mesa
 import numpy as np
 import pandas as pd
 
@@ -42,10 +43,23 @@ def simulate(
 
     seed = fresh_seed() if seed is None else int(seed)
     model = RolloutModel(scenario=scenario, seed=seed)
-    steps = model.scenario.run.steps if steps is None else int(steps)
-    for _ in range(steps):
-        model.step()
-    return RunResult(model.scenario, seed, steps, model.timeseries(), model.summary())
+    try:
+        steps = model.scenario.run.steps if steps is None else int(steps)
+        for _ in range(steps):
+            model.step()
+        return RunResult(model.scenario, seed, steps, model.timeseries(), model.summary())
+    finally:
+        release(model)
+
+
+def release(model) -> None:
+    """Let a finished model be garbage-collected.
+
+    Mesa 3.3 keeps a reference to every model in ``Agent._ids`` (the per-model counters of
+    agent ids; mesa/mesa#3179), so a process that runs many models would keep them all in
+    memory. Forgetting the finished model's counter fixes that.
+    """
+    mesa.Agent._ids.pop(model, None)
 
 
 def write_run(result: RunResult, out_dir: str | Path) -> None:

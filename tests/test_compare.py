@@ -420,3 +420,15 @@ def test_cli_unknown_outcome_is_a_one_line_error(results_dir):
     result = CliRunner().invoke(cli, ["compare", str(results_dir), "--outcomes", "peak_frustraton"])
     assert result.exit_code == 2
     assert "did you mean 'peak_frustration'" in result.output
+
+
+def test_wide_format_is_one_row_per_condition_with_the_reference_in_bold(table):
+    text = format_table(table, "wide")
+    rows = [ln for ln in text.splitlines() if ln.startswith("|")]
+    assert len(rows) == 2 + 6
+    header = [c.strip() for c in rows[0].strip("|").split("|")]
+    assert header == [*FACTORS, "runs", *MAIN_OUTCOMES]
+    bold = [r for r in rows[2:] if "**" in r]
+    assert len(bold) == 1 and "**big_bang**" in bold[0] and "**low**" in bold[0]
+    # outcomes some runs did not reach show their reached counts
+    assert re.search(r"\(3/4\)", text)

@@ -138,6 +138,8 @@ def test_perfect_system_has_no_dip_beyond_the_learning_curve(small):
         "system.initial_usability": 1.0,
         "system.usability_ceiling": 1.0,
         "system.latent_defects": 0,
+        "system.unit_fit_sd": 0.0,
+        "population.skill_sd": 0.0,
         "population.roles.professional.digital_skill": 1.0,
         "population.roles.support_staff.digital_skill": 1.0,
         "population.roles.administrator.digital_skill": 1.0,
@@ -260,3 +262,36 @@ def test_gated_rollout_waits_for_earlier_waves(small):
     plain = simulate(small(**rough, **{"rollout.strategy": "phased"}), seed=4).summary
     gated = simulate(small(**rough, **{"rollout.strategy": "phased_gated"}), seed=4).summary
     assert gated["postponements"] > plain["postponements"]
+
+
+def test_users_differ_within_roles_and_units_differ_in_fit(small):
+    model = RolloutModel(small(), seed=1)
+    pop = model.population
+    professionals = pop.role == pop.role_names.index("professional")
+    assert pop.proficiency[professionals].std() == pytest.approx(0.15, abs=0.03)
+    assert pop.sensitivity[professionals].std() > 0.1
+    # one fit offset per unit, shared by all its users
+    for unit in range(5):
+        assert np.unique(pop.fit_offset[pop.unit == unit]).size == 1
+    flat = RolloutModel(
+        small(
+            **{
+                "population.skill_sd": 0.0,
+                "population.sensitivity_sd": 0.0,
+                "system.unit_fit_sd": 0.0,
+            }
+        ),
+        seed=1,
+    ).population
+    assert np.unique(flat.proficiency[professionals]).size == 1
+    assert np.all(flat.fit_offset == 0)
+
+
+def test_simulate_releases_its_model(small):
+    import mesa
+
+    sc = small(**{"run.steps": 2})
+    before = len(mesa.Agent._ids)
+    for seed in range(3):
+        simulate(sc, seed=seed)
+    assert len(mesa.Agent._ids) == before

@@ -21,8 +21,8 @@ SIGNIFICANT = 3
 
 
 def format_table(table: pd.DataFrame, fmt: str = "md") -> str:
-    """``table`` as text in ``fmt``: ``md``, ``csv`` or ``latex``."""
-    formats = {"md": format_markdown, "csv": format_csv, "latex": format_latex}
+    """``table`` as text in ``fmt``: ``md``, ``wide``, ``csv`` or ``latex``."""
+    formats = {"md": format_markdown, "wide": format_wide, "csv": format_csv, "latex": format_latex}
     if fmt not in formats:
         raise InputError(unknown_name_message("format", fmt, list(formats)))
     return formats[fmt](table)
@@ -130,6 +130,27 @@ def format_markdown(table: pd.DataFrame) -> str:
         right = [*[False] * len(labels), True, True, True] + ([True] if missing else [])
         lines += ["", f"## {name}: {describe(name)}", "", *markdown_table(header, rows, right)]
     return "\n".join(lines) + "\n"
+
+
+def format_wide(table: pd.DataFrame) -> str:
+    """One compact Markdown table: a row per condition (the reference in bold), a column
+    per outcome with its mean [CI] (and reached/runs where some runs did not reach it)."""
+    labels = label_columns(table)
+    outcomes = table.attrs["outcomes"]
+    cells = {name: outcome_cells(table, name) for name in outcomes}
+    rows = []
+    for i, (_, r) in enumerate(table.iterrows()):
+        names = [f"**{v}**" if r["reference"] else str(v) for v in r[labels]]
+        values = []
+        for name in outcomes:
+            c = cells[name][i]
+            values.append(c["mean"] + (f" ({c['reached']})" if has_missing(table, name) else ""))
+        rows.append([*names, str(r["runs"]), *values])
+    header = [*labels, "runs", *outcomes]
+    right = [*[False] * len(labels), True, *[True] * len(outcomes)]
+    ci = ci_label(table.attrs["level"])
+    note = f"Mean [{ci}] per condition; the reference condition in bold."
+    return "\n".join([note, "", *markdown_table(header, rows, right)]) + "\n"
 
 
 def _preamble(table: pd.DataFrame) -> list[str]:

@@ -18,10 +18,10 @@ def _split_outcomes(ctx: click.Context, param: click.Parameter, values: tuple[st
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["md", "csv", "latex"]),
+    type=click.Choice(["md", "wide", "csv", "latex"]),
     default="md",
     show_default=True,
-    help="Markdown for reading, tidy CSV for machines, LaTeX for papers.",
+    help="Markdown for reading (wide: one compact table), tidy CSV for machines, LaTeX for papers.",
 )
 @click.option(
     "--outcomes",

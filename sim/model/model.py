@@ -156,6 +156,10 @@ class RolloutModel(mesa.Model):
         common = tested + defects + self.fit
         return (skills + common) / 4.0, (delivered + common) / 4.0
 
+    def local_fit(self, users: np.ndarray) -> np.ndarray:
+        """Fit of the system to the processes of each user's unit."""
+        return np.clip(self.fit + self.population.fit_offset[users], 0.0, 1.0)
+
     # --- the week ------------------------------------------------------------------------
     def step(self) -> None:
         """Advance one week."""
@@ -242,7 +246,7 @@ class RolloutModel(mesa.Model):
             return loss
         loss[on] = pr.time_loss(
             pop.proficiency[on],
-            fit=self.fit,
+            fit=self.local_fit(on),
             usability=self.usability,
             open_defects=self.open_defects,
             defect_loss=sc.system.defect_loss,
@@ -303,7 +307,9 @@ class RolloutModel(mesa.Model):
         a, w = sc.adoption, sc.workaround
         frustration = pop.frustration[on]
         peer = np.broadcast_to(self.peer_adopted, (pop.size,))[on]
-        usefulness = min(max(self.fit - sc.system.defect_loss * self.open_defects / 100, 0), 1)
+        usefulness = np.clip(
+            self.local_fit(on) - sc.system.defect_loss * self.open_defects / 100, 0, 1
+        )
         accept = pr.acceptance(
             usefulness=usefulness,
             ease=self.usability * pop.proficiency[on],

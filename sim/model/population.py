@@ -35,6 +35,7 @@ class Population:
     mandatory: np.ndarray  # bool
     hours: np.ndarray  # hours per week on the system
     sensitivity: np.ndarray
+    fit_offset: np.ndarray  # the user's unit's deviation from the system's fit
     voice: np.ndarray
     can_leave: np.ndarray  # bool
     involved: np.ndarray  # bool: takes part in design and testing
@@ -62,7 +63,8 @@ def allocate(total: int, shares: np.ndarray) -> np.ndarray:
 
 
 def build_population(scenario: Scenario, rng: np.random.Generator) -> Population:
-    """Create the users: roles by share, units mixing roles, waves of units, participants."""
+    """Create the users: roles by share, units mixing roles, waves of units, participants;
+    skills and sensitivities vary around their role's values, fit varies between units."""
     pop = scenario.population
     n, n_units = pop.size, pop.units
     names = list(pop.roles)
@@ -78,14 +80,18 @@ def build_population(scenario: Scenario, rng: np.random.Generator) -> Population
     def per_role(attr: str, dtype=float) -> np.ndarray:
         return np.array([getattr(s, attr) for s in specs], dtype=dtype)[role]
 
-    skill = per_role("digital_skill")
+    skill = np.clip(per_role("digital_skill") + rng.normal(0.0, pop.skill_sd, n), 0.0, 1.0)
+    sigma = pop.sensitivity_sd
+    sensitivity = per_role("sensitivity") * np.exp(rng.normal(-(sigma**2) / 2, sigma, n))
+    unit_fit = rng.normal(0.0, scenario.system.unit_fit_sd, n_units)
     return Population(
         role=role,
         unit=unit,
         wave=unit_wave[unit],
         mandatory=per_role("mandatory", bool),
         hours=per_role("hours_per_week"),
-        sensitivity=per_role("sensitivity"),
+        sensitivity=sensitivity,
+        fit_offset=unit_fit[unit],
         voice=per_role("voice"),
         can_leave=per_role("can_leave", bool),
         involved=involved,

@@ -105,7 +105,7 @@ def learn_by_doing(proficiency: np.ndarray, hours: np.ndarray, rate: float) -> n
 def time_loss(
     proficiency: np.ndarray,
     *,
-    fit: float,
+    fit: float | np.ndarray,
     usability: float,
     open_defects: float,
     defect_loss: float,

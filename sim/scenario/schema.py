@@ -110,6 +110,20 @@ class Population(Section):
         gt=0,
     )
     units: int = param(40, "Number of units (wards, care centres, schools).", unit="units", ge=1)
+    skill_sd: float = param(
+        0.15,
+        "Spread (standard deviation) of digital skill between users of one role; skills are "
+        "drawn around the role's value and clipped to 0-1.",
+        ge=0,
+        le=0.5,
+    )
+    sensitivity_sd: float = param(
+        0.3,
+        "Spread of the stress sensitivity between users of one role (log-normal sigma around "
+        "the role's value).",
+        ge=0,
+        le=2,
+    )
     roles: dict[str, Role] = Field(
         default_factory=_default_roles,
         description="User roles, as tables [population.roles.NAME].",
@@ -163,6 +177,13 @@ class System(Section):
     )
     usability_ceiling: float = param(
         0.85, "Highest usability that acted-upon feedback can reach.", ge=0, le=1
+    )
+    unit_fit_sd: float = param(
+        0.08,
+        "Spread of fit between units (local processes differ): each unit's fit is the "
+        "system's fit plus a fixed offset with this standard deviation, clipped to 0-1.",
+        ge=0,
+        le=0.5,
     )
     latent_defects: int = param(
         300, "Defects in the system at the start (not yet found).", unit="defects", ge=0

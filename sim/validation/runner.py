@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
+from sim.analysis.stats import mean_ci as stats_mean_ci
+from sim.experiment.seeds import run_seed
 from sim.run import RunResult, simulate
 from sim.scenario import Scenario, load_scenario, scenario_from_dict
 
@@ -76,13 +77,10 @@ class CheckResult:
 
 
 def mean_ci(values: list[float] | np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and Student-t confidence interval; the interval is the mean itself for n < 2."""
-    x = np.asarray(values, dtype=float)
-    m = float(x.mean())
-    if x.size < 2 or float(x.std(ddof=1)) == 0.0:
-        return m, m, m
-    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / math.sqrt(x.size))
-    return m, m - half, m + half
+    """Mean and Student-t confidence interval (:func:`sim.analysis.stats.mean_ci`); with
+    fewer than two values the interval is the mean itself, so a report never shows NaN."""
+    m, lo, hi = stats_mean_ci(values, level)
+    return (m, m, m) if math.isnan(lo) else (m, lo, hi)
 
 
 def result(
@@ -111,12 +109,6 @@ def result(
         context=context or {},
         note=note,
     )
-
-
-def run_seed(root: int, group: int, replicate: int) -> int:
-    """The seed of replicate ``replicate`` in check group ``group``."""
-    seq = np.random.SeedSequence(root, spawn_key=(group, replicate))
-    return int(seq.generate_state(1, dtype=np.uint64)[0] >> 1)
 
 
 def default_scenarios_dir() -> Path:
