@@ -11,15 +11,14 @@ writes results/pressure_x_filtering/figures/pressure_x_filtering.png (or --out F
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis.plots import outcome_summary, save_figure
-from sim.analysis.results import Results, load_results
+from sim.analysis.plots import figure_script, outcome_summary
+from sim.analysis.results import Results
 
 PRESSURE, FILTERING = "governance.schedule_pressure", "governance.filtering"
 PANELS = {
@@ -82,16 +81,7 @@ def pressure_figure(results: Results, axes=None) -> Figure:
 
 
 def main(argv: list[str] | None = None) -> Path:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("results_dir", help="folder written by sim sweep")
-    parser.add_argument("--out", help="figure file (default: DIR/figures/pressure_x_filtering.png)")
-    args = parser.parse_args(argv)
-    results = load_results(args.results_dir)
-    out = Path(args.out or Path(args.results_dir) / "figures" / "pressure_x_filtering.png")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    path = save_figure(pressure_figure(results), out, out.suffix.lstrip(".") or "png")
-    print(path)
-    return path
+    return figure_script(argv, __doc__.splitlines()[0], "pressure_x_filtering", pressure_figure)
 
 
 if __name__ == "__main__":

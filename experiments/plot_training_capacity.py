@@ -12,14 +12,13 @@ writes results/training_capacity/figures/training_capacity.png (or --out FILE).
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.analysis.plots import COLOURS, LINESTYLES, MARKERS, outcome_summary, save_figure
-from sim.analysis.results import Results, load_results
+from sim.analysis.plots import COLOURS, LINESTYLES, MARKERS, figure_script, outcome_summary
+from sim.analysis.results import Results
 
 HOURS, CAPACITY = "training.hours_per_user", "training.capacity"
 PANELS = {
@@ -102,16 +101,7 @@ def training_figure(results: Results, axes=None) -> Figure:
 
 
 def main(argv: list[str] | None = None) -> Path:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("results_dir", help="folder written by sim sweep")
-    parser.add_argument("--out", help="figure file (default: DIR/figures/training_capacity.png)")
-    args = parser.parse_args(argv)
-    results = load_results(args.results_dir)
-    out = Path(args.out or Path(args.results_dir) / "figures" / "training_capacity.png")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    path = save_figure(training_figure(results), out, out.suffix.lstrip(".") or "png")
-    print(path)
-    return path
+    return figure_script(argv, __doc__.splitlines()[0], "training_capacity", training_figure)
 
 
 if __name__ == "__main__":

@@ -582,3 +582,20 @@ def plot_run(
     else:
         results = load_results(source)
     return write_figures(results, out_dir, fmt)
+
+
+def figure_script(argv, description: str, name: str, draw) -> Path:
+    """Command line of an experiment's extra-figure script: read a sweep folder, draw
+    ``draw(results)`` and save it as ``DIR/figures/NAME.png`` (or ``--out``)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("results_dir", help="folder written by sim sweep")
+    parser.add_argument("--out", help=f"figure file (default: DIR/figures/{name}.png)")
+    args = parser.parse_args(argv)
+    results = load_results(args.results_dir)
+    out = Path(args.out or Path(args.results_dir) / "figures" / f"{name}.png")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    path = save_figure(draw(results), out, out.suffix.lstrip(".") or "png")
+    print(path)
+    return path

@@ -6,11 +6,7 @@ import click
 
 from sim.analysis.comparison import compare_folder
 from sim.analysis.formatting import format_table
-
-
-def _split_outcomes(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
-    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
-    return names or None
+from sim.cli.options import outcomes_option
 
 
 @click.command("compare")
@@ -23,13 +19,7 @@ def _split_outcomes(ctx: click.Context, param: click.Parameter, values: tuple[st
     show_default=True,
     help="Markdown for reading (wide: one compact table), tidy CSV for machines, LaTeX for papers.",
 )
-@click.option(
-    "--outcomes",
-    multiple=True,
-    callback=_split_outcomes,
-    metavar="A,B,...",
-    help="Outcomes to compare, comma-separated or repeated (default: the main outcomes).",
-)
+@outcomes_option
 @click.option(
     "--level",
     type=click.FloatRange(0, 1, min_open=True, max_open=True),

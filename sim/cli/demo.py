@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from sim.cli.options import jobs_option
 from sim.demo import DEFAULT_OUT, QUICK, run_demo
 
 
@@ -21,12 +22,7 @@ from sim.demo import DEFAULT_OUT, QUICK, run_demo
     show_default=True,
     help="The demo's own folder; an earlier demo there is replaced.",
 )
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes (default: all cores).",
-)
+@jobs_option
 def demo_command(quick: bool, out: str, jobs: int | None) -> None:
     """Run big bang vs phased x low/token/high involvement and explain the result.
 

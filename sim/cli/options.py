@@ -32,3 +32,23 @@ out_option = click.option(
     "--out", type=click.Path(file_okay=False), default=None, help="Folder to write results to."
 )
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+
+
+def _split_names(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
+    names = [name.strip() for value in values for name in value.split(",") if name.strip()]
+    return names or None
+
+
+outcomes_option = click.option(
+    "--outcomes",
+    multiple=True,
+    callback=_split_names,
+    metavar="A,B,...",
+    help="Run-level outcomes, comma-separated or repeated (default: the main outcomes).",
+)
+jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes (default: all cores).",
+)

@@ -5,11 +5,7 @@ from __future__ import annotations
 import click
 
 from sim.analysis.plots import FORMATS, plot_results
-from sim.cli.options import out_option, quiet_option
-
-
-def _split(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
-    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+from sim.cli.options import out_option, outcomes_option, quiet_option
 
 
 @click.command("plot")
@@ -22,18 +18,11 @@ def _split(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) 
     show_default=True,
     help="File format of the figures.",
 )
-@click.option(
-    "--outcomes",
-    multiple=True,
-    callback=_split,
-    metavar="NAME[,NAME...]",
-    help="Run-level outcomes to show in outcomes.FORMAT (default: the main ones). "
-    "Repeatable or comma-separated.",
-)
+@outcomes_option
 @out_option
 @quiet_option
 def plot_command(
-    results_dir: str, fmt: str, outcomes: list[str], out: str | None, quiet: bool
+    results_dir: str, fmt: str, outcomes: list[str] | None, out: str | None, quiet: bool
 ) -> None:
     """Draw the figures of DIR, a sweep folder or a `sim run --out` folder.
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sim.cli.options import quiet_option
+from sim.cli.options import jobs_option, quiet_option
 from sim.experiment import ENGINES, load_experiment, run_sweep
 from sim.experiment.runner import EngineError
 
@@ -16,12 +16,6 @@ from sim.experiment.runner import EngineError
     required=True,
     type=click.Path(file_okay=False),
     help="Results folder (must be new or empty unless --resume or --force).",
-)
-@click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes (default: all cores).",
 )
 @click.option(
     "--engine",
@@ -39,6 +33,7 @@ from sim.experiment.runner import EngineError
 @click.option("--resume", is_flag=True, help="Continue an interrupted sweep in --out.")
 @click.option("--force", is_flag=True, help="Delete the results in --out and start afresh.")
 @quiet_option
+@jobs_option
 def sweep_command(
     experiment: str,
     out: str,
