@@ -96,8 +96,7 @@ def test_contagion_pulls_towards_voiced_colleagues():
     net = ColleagueNetwork(sp.csr_array(adj), 3)
     f = np.array([0.0, 1.0, 0.0])
     voice = np.array([1.0, 1.0, 0.0])
-    means = net.neighbour_mean(np.column_stack((voice * f, voice)))
-    new = pr.contagion(f, means[:, 0], means[:, 1], 0.5)
+    new = pr.contagion(f, net.neighbour_mean(voice * f), net.neighbour_mean(voice), 0.5)
     # user 0 hears user 1 fully; user 1 hears user 0 (calm) at half weight; user 2 hears 1
     assert_allclose(new, [0.5, 1.0 + 0.5 * (0.0 - 0.5 * 1.0), 0.5])
 
@@ -159,5 +158,6 @@ def test_detection_probability_goel_okumoto():
 
 def test_learning_by_doing_depends_on_hours_of_use():
     prof = np.array([0.5, 0.5, 0.5])
-    new = pr.learn_by_doing(prof, np.array([0.0, 10.0, 20.0]), 0.2)
-    assert_allclose(new, [0.5, 0.6, 1 - 0.5 * 0.8**2])
+    retention = pr.practice_retention(np.array([0.0, 10.0, 20.0]), 0.2)
+    assert_allclose(retention, [1.0, 0.8, 0.64])
+    assert_allclose(pr.learn_by_doing(prof, retention), [0.5, 0.6, 1 - 0.5 * 0.8**2])

@@ -32,15 +32,30 @@ def _share(part: float, whole: float) -> float:
     return float(part / whole) if whole > 0 else 0.0
 
 
-def _p90(values: np.ndarray, keep: np.ndarray, dropped: int) -> float:
-    """90th percentile (linear interpolation, as ``numpy.quantile``) of ``values[keep]``."""
-    x = values if dropped == 0 else values[keep]
+def _p90(values: np.ndarray, state: np.ndarray, left: int) -> float:
+    """90th percentile (linear interpolation, as ``numpy.quantile``) of ``values`` over
+    users who have not left (``left`` of them have)."""
+    x = values if left == 0 else values[state != LEFT]
     if x.size == 0:
         return 0.0
     pos = 0.9 * (x.size - 1)
     lo, hi = int(np.floor(pos)), int(np.ceil(pos))
     part = np.partition(x, (lo, hi))
     return float(part[lo] + (pos - lo) * (part[hi] - part[lo]))
+
+
+class IndicatorCollector(mesa.DataCollector):
+    """Mesa's DataCollector with one model reporter per indicator, filled from the
+    indicators the model computes once a week (``model.metrics``) in a single pass; the
+    values are plain floats, so the per-reporter deep copies are not needed."""
+
+    def __init__(self, columns: list[str]):
+        super().__init__(model_reporters={c: functools.partial(_metric, name=c) for c in columns})
+
+    def collect(self, model: RolloutModel) -> None:
+        metrics = model.metrics
+        for name, values in self.model_vars.items():
+            values.append(metrics[name])
 
 
 class RolloutModel(mesa.Model):
@@ -61,6 +76,8 @@ class RolloutModel(mesa.Model):
         UserAgent.create_agents(self, sc.population.size, index=list(range(sc.population.size)))
         self.participation, self.responsiveness = sc.involvement.resolved
         self.voluntary = (~self.population.mandatory).astype(float)
+        self.retention = pr.practice_retention(self.population.hours, sc.training.on_the_job)
+        self._voice_cache: tuple[int, np.ndarray, np.ndarray] | None = None
         self.social_weight = sc.adoption.w_social * np.where(
             self.population.mandatory, 1.0, sc.adoption.voluntary_social
         )
@@ -70,6 +87,7 @@ class RolloutModel(mesa.Model):
         self._init_system()
         self._init_schedule()
         self.consultant_knowledge = np.full(sc.consultants.count, sc.consultants.initial_knowledge)
+        self._refresh_derived()
         Consultant.create_agents(
             self, sc.consultants.count, index=list(range(sc.consultants.count))
         )
@@ -77,9 +95,7 @@ class RolloutModel(mesa.Model):
         self._init_accounts()
         self.metrics: dict[str, float] = {}
         columns = [*STEP_COLUMNS, *role_columns(self.population.role_names)]
-        self.datacollector = mesa.DataCollector(
-            model_reporters={c: functools.partial(_metric, name=c) for c in columns}
-        )
+        self.datacollector = IndicatorCollector(columns)
         self._record()
 
     # --- set-up ------------------------------------------------------------------------
@@ -156,9 +172,9 @@ class RolloutModel(mesa.Model):
         common = tested + defects + self.fit
         return (skills + common) / 4.0, (delivered + common) / 4.0
 
-    def local_fit(self, users: np.ndarray) -> np.ndarray:
-        """Fit of the system to the processes of each user's unit."""
-        return np.clip(self.fit + self.population.fit_offset[users], 0.0, 1.0)
+    def local_fit(self, users: np.ndarray | slice) -> np.ndarray:
+        """Fit of the system to the processes of each user's unit (as of this week)."""
+        return self.fit_by_user[users]
 
     # --- the week ------------------------------------------------------------------------
     def step(self) -> None:
@@ -178,7 +194,7 @@ class RolloutModel(mesa.Model):
 
     def _build_and_localise(self) -> None:
         c = self.scenario.consultants
-        knowledge = float(self.consultant_knowledge.mean()) if c.count else 0.0
+        knowledge = self.knowledge
         hours = pr.productive_hours(c.count, c.hours_per_week, c.coordination_overhead)
         fixed, self.fix_progress, used = pr.fix_defects(
             self.open_defects, self.fix_progress, hours * c.fix_share, knowledge, c.hours_per_fix
@@ -197,6 +213,14 @@ class RolloutModel(mesa.Model):
         self.consultant_knowledge += (
             c.knowledge_gain * self.feedback * (1.0 - self.consultant_knowledge)
         )
+        self._refresh_derived()
+
+    def _refresh_derived(self) -> None:
+        """Quantities derived once a week from the system's state: mean consultant
+        knowledge and the fit each unit sees."""
+        k = self.consultant_knowledge
+        self.knowledge = float(k.mean()) if k.size else 0.0
+        self.fit_by_user = np.clip(self.fit + self.population.fit_offset, 0.0, 1.0)
 
     def _test(self) -> None:
         t = self.scenario.testing
@@ -267,9 +291,7 @@ class RolloutModel(mesa.Model):
         loss = np.minimum(loss * (1.0 + su.wait_penalty * min(self.congestion, 1.0)), 1.0)
         loss[bypass] = sc.workaround.workaround_loss
         pop.lost_hours = loss * pop.hours
-        pop.proficiency[on] = pr.learn_by_doing(
-            pop.proficiency[on], pop.hours[on], sc.training.on_the_job
-        )
+        pop.proficiency[on] = pr.learn_by_doing(pop.proficiency[on], self.retention[on])
         working = pop.hours[on | bypass].sum()
         self.productivity_loss = float(pop.lost_hours.sum() / working) if working > 0 else 0.0
         return loss
@@ -279,30 +301,42 @@ class RolloutModel(mesa.Model):
         stress = np.minimum(pop.sensitivity * f.stress_per_loss * loss, 1.0)
         adopted = pop.state == ADOPTED
         if not (stress.any() or pop.frustration.any()):  # calm: nothing to feel or spread
-            self.peer_adopted = self.network.neighbour_mean(adopted) if adopted.any() else 0.0
+            self.peer_adopted = (
+                self.network.neighbour_mean(adopted.astype(float)) if adopted.any() else 0.0
+            )
             return
         present = pop.state != LEFT
         feeling = pr.update_frustration(pop.frustration, stress, f.rise, f.decay)
-        voiced = pop.voice * present
-        # One pass over the network for contagion and, since usage states do not change
-        # before the next process, for the adopted share of colleagues too.
-        means = self.network.neighbour_mean(np.column_stack((voiced * feeling, voiced, adopted)))
-        feeling = pr.contagion(feeling, means[:, 0], means[:, 1], f.contagion)
+        voiced, heard = self._voices(present)
+        pull = self.network.neighbour_mean(voiced * feeling)
+        feeling = pr.contagion(feeling, pull, heard, f.contagion)
         pop.frustration = np.where(present, feeling, pop.frustration)
-        self.peer_adopted = means[:, 2]
+        # usage states do not change before the next process, so the adopted share of
+        # colleagues is computed here, once
+        self.peer_adopted = self.network.neighbour_mean(adopted.astype(float))
+
+    def _voices(self, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Voice of present users and its mean over each user's colleagues; recomputed
+        only when someone has left since the last call."""
+        left = int(present.size - np.count_nonzero(present))
+        if self._voice_cache is None or self._voice_cache[0] != left:
+            voiced = self.population.voice * present
+            self._voice_cache = (left, voiced, self.network.neighbour_mean(voiced))
+        return self._voice_cache[1], self._voice_cache[2]
 
     def _accept_or_avoid(self) -> None:
         """Acceptance and the usage-state hazards, for users whose unit is live."""
         sc, pop = self.scenario, self.population
         on = np.flatnonzero((pop.state != WAITING) & (pop.state != LEFT))
         if on.size:
-            self._choose_usage(on)
+            # a slice when everyone is concerned: same values, no copies
+            self._choose_usage(on if on.size < pop.size else slice(None))
         t = sc.turnover
         leaving = pop.can_leave & (pop.frustration > t.threshold) & (pop.state != LEFT)
         if leaving.any():
             pop.state[leaving & (self.rng.random(pop.size) < t.rate)] = LEFT
 
-    def _choose_usage(self, on: np.ndarray) -> None:
+    def _choose_usage(self, on: np.ndarray | slice) -> None:
         sc, pop = self.scenario, self.population
         a, w = sc.adoption, sc.workaround
         frustration = pop.frustration[on]
@@ -327,7 +361,7 @@ class RolloutModel(mesa.Model):
         stay_away = self.voluntary[on] * (w.avoid_rate * (1.0 - accept))
         pop.state[on] = pr.transition(
             pop.state[on],
-            self.rng.random(on.size),
+            self.rng.random(len(pop.state[on])),
             adopt=pr.adoption_hazard(modifier, a.p, a.q, peer),
             avoid=1.0 - (1.0 - over) * (1.0 - stay_away),
             give_up=over,
@@ -372,7 +406,7 @@ class RolloutModel(mesa.Model):
             "workaround_rate": by_state[WORKAROUND] / pop.size,
             "left_share": by_state[LEFT] / pop.size,
             "mean_frustration": _share(f_by_state.sum() - f_by_state[LEFT], present),
-            "p90_frustration": _p90(pop.frustration, pop.state != LEFT, by_state[LEFT]),
+            "p90_frustration": _p90(pop.frustration, pop.state, by_state[LEFT]),
             "productivity_loss": self.productivity_loss,
             "open_defects": self.open_defects,
             "defects_found": self.defects_found,
@@ -383,9 +417,7 @@ class RolloutModel(mesa.Model):
             "halted": int(self.board.paused),
             "fit": self.fit,
             "usability": self.usability,
-            "knowledge": float(self.consultant_knowledge.mean())
-            if self.consultant_knowledge.size
-            else 0.0,
+            "knowledge": self.knowledge,
             "mean_proficiency": _share(prof_sum.sum() - prof_sum[LEFT], present),
         }
         columns = {

@@ -93,10 +93,16 @@ def train_proficiency(
     return 1.0 - (1.0 - proficiency) * np.exp2(-effectiveness * hours / half_hours)
 
 
-def learn_by_doing(proficiency: np.ndarray, hours: np.ndarray, rate: float) -> np.ndarray:
-    """Proficiency after a week of use: every 10 hours on the system close the share
-    ``rate`` of the remaining gap (a learning curve that depends on practice)."""
-    return 1.0 - (1.0 - proficiency) * (1.0 - min(max(rate, 0.0), 1.0)) ** (hours / 10.0)
+def practice_retention(hours: np.ndarray, rate: float) -> np.ndarray:
+    """Share of the proficiency gap that remains after a week of ``hours`` of use, when
+    every 10 hours close the share ``rate`` of it."""
+    return (1.0 - min(max(rate, 0.0), 1.0)) ** (hours / 10.0)
+
+
+def learn_by_doing(proficiency: np.ndarray, retention: np.ndarray) -> np.ndarray:
+    """Proficiency after a week of use (a learning curve that depends on practice):
+    the gap shrinks to ``retention`` (see :func:`practice_retention`) of itself."""
+    return 1.0 - (1.0 - proficiency) * retention
 
 
 # --- work ---------------------------------------------------------------------------------
