@@ -16,15 +16,16 @@ demo: $(STAMP)
 	$(BIN)/sim demo
 
 test: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks experiments
+	$(BIN)/ruff check sim tests benchmarks experiments tools
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check sim tests benchmarks experiments
-	$(BIN)/ruff format --check sim tests benchmarks experiments
+	$(BIN)/ruff check sim tests benchmarks experiments tools
+	$(BIN)/ruff format --check sim tests benchmarks experiments tools
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_model.py
+	$(BIN)/python benchmarks/bench_sweep.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
