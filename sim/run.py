@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import mesa
-import numpy as np
 import pandas as pd
 
 from sim.io import atomic_write, atomic_write_json, package_versions
 from sim.scenario import Scenario
+from sim.seeding import fresh_seed
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,6 @@ class RunResult:
     steps: int
     timeseries: pd.DataFrame
     summary: dict
-
-
-def fresh_seed() -> int:
-    """A new seed from the operating system's entropy, small enough for every consumer."""
-    return int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0] >> 1)
 
 
 def simulate(

@@ -295,3 +295,11 @@ def test_simulate_releases_its_model(small):
     for seed in range(3):
         simulate(sc, seed=seed)
     assert len(mesa.Agent._ids) == before
+
+
+def test_a_model_without_seed_draws_records_and_announces_one(small):
+    with pytest.warns(UserWarning, match="no seed given"):
+        model = RolloutModel(small(**{"run.steps": 3}))
+    assert isinstance(model.seed, int)
+    again = RolloutModel(small(**{"run.steps": 3}), seed=model.seed)
+    np.testing.assert_array_equal(model.population.proficiency, again.population.proficiency)

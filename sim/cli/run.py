@@ -8,8 +8,9 @@ import click
 
 from sim.cli.options import out_option, quiet_option, seed_option, set_option, steps_option
 from sim.io import ensure_writable_dir
-from sim.run import format_summary, fresh_seed, simulate, write_run
+from sim.run import format_summary, simulate, write_run
 from sim.scenario import load_scenario
+from sim.seeding import fresh_seed
 
 
 @click.command("run")

@@ -10,6 +10,7 @@ arrays (:mod:`sim.model.population`) and every process is vectorised
 from __future__ import annotations
 
 import functools
+import warnings
 
 import mesa
 import numpy as np
@@ -20,6 +21,7 @@ from sim.model.agents import Consultant, DecisionMaker, Report, UserAgent
 from sim.model.outcomes import STEP_COLUMNS, role_columns, summarise
 from sim.model.population import UsageState, build_network, build_population
 from sim.scenario import Scenario
+from sim.seeding import fresh_seed
 
 WAITING, LIVE, ADOPTED, WORKAROUND, LEFT = pr.WAITING, pr.LIVE, pr.ADOPTED, pr.WORKAROUND, pr.LEFT
 
@@ -63,10 +65,17 @@ class RolloutModel(mesa.Model):
 
     Args:
         scenario: a validated :class:`~sim.scenario.Scenario` (defaults when ``None``).
-        seed: seed of the model's random generator; all randomness comes from it.
+        seed: seed of the model's random generator; all randomness comes from it. Without
+            one, a fresh seed is drawn, recorded as ``model.seed`` and announced in a
+            warning, so that the run can be repeated.
     """
 
     def __init__(self, scenario: Scenario | None = None, seed: int | None = None):
+        if seed is None:
+            seed = fresh_seed()
+            warnings.warn(
+                f"RolloutModel: no seed given; using seed {seed} (model.seed)", stacklevel=2
+            )
         super().__init__(seed=seed)
         self.scenario = sc = scenario if scenario is not None else Scenario()
         self.seed = seed
