@@ -32,8 +32,10 @@ from sim.scenario import Scenario
 ENGINES = ("local", "dask")
 IN_FLIGHT_PER_WORKER = 4
 RUNS_PER_WORKER_PROCESS = 25
-"""Worker processes are replaced after this many runs, so memory a model fails to release
-(Mesa 3.3 keeps every model alive through ``Agent._ids``, mesa/mesa#3179) can't pile up."""
+"""Worker processes are replaced after this many runs (cheaply: they fork from a preloaded
+server). :func:`sim.run.simulate` already releases each model from Mesa 3.3's per-model id
+counters (``Agent._ids``, mesa/mesa#3179); recycling guards against any other leak in a
+run function."""
 MAX_ERROR_CHARS = 500
 
 RunFn = Callable[[Scenario, int, int], RunResult]
