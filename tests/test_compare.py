@@ -23,7 +23,7 @@ from sim.analysis.stats import diff_ci, hedges_correction, hedges_g, mean_ci
 from sim.analysis.tables import compare_runs, long_table
 from sim.cli import cli
 from sim.errors import InputError
-from sim.model.outcomes import MAIN_OUTCOMES, OUTCOMES
+from sim.outcomes import MAIN_OUTCOMES, OUTCOMES
 
 FACTORS = ["rollout.strategy", "involvement.level"]
 STRATEGIES = ["big_bang", "phased"]

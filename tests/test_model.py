@@ -8,7 +8,7 @@ import pytest
 
 from sim import RolloutModel
 from sim.model.agents import Consultant, DecisionMaker, UserAgent
-from sim.model.outcomes import ROLE_COLUMNS, STEP_COLUMNS
+from sim.outcomes import ROLE_COLUMNS, STEP_COLUMNS
 from sim.run import simulate
 from sim.scenario import load_scenario
 from tests.conftest import SCENARIOS

@@ -26,7 +26,7 @@ from sim.analysis import plots  # noqa: E402
 from sim.analysis.results import load_results, run_results  # noqa: E402
 from sim.cli import cli  # noqa: E402
 from sim.errors import InputError  # noqa: E402
-from sim.model.outcomes import MAIN_OUTCOMES, OUTCOMES, ROLE_COLUMNS, STEP_COLUMNS  # noqa: E402
+from sim.outcomes import MAIN_OUTCOMES, OUTCOMES, ROLE_COLUMNS, STEP_COLUMNS  # noqa: E402
 
 # --- fabricated results -----------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from sim.errors import InputError
 from sim.experiment import load_experiment, run_seed, run_sweep, tasks
 from sim.experiment.journal import Journal
 from sim.experiment.runner import open_engine
-from sim.model.outcomes import OUTCOMES
+from sim.outcomes import OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "default.toml"

@@ -15,7 +15,7 @@ from sim.analysis.formatting import format_csv, format_markdown
 from sim.analysis.tables import compare_runs
 from sim.errors import InputError
 from sim.io import atomic_write_text, ensure_writable_dir
-from sim.model.outcomes import OUTCOMES
+from sim.outcomes import OUTCOMES
 
 _NA = ["", "nan", "NaN", "NA", "None", "null"]
 """Text read as a missing outcome value ("not reached"); factor values are kept as written."""

@@ -14,7 +14,7 @@ import pandas as pd
 
 from sim.analysis.tables import STATS, long_table, unknown_name_message
 from sim.errors import InputError
-from sim.model.outcomes import OUTCOMES
+from sim.outcomes import OUTCOMES
 
 SIGNIFICANT = 3
 """Significant digits shown for the largest mean of an outcome."""

@@ -41,7 +41,7 @@ from sim.analysis.results import Results, load_results, run_results
 from sim.analysis.stats import t_halfwidth
 from sim.errors import InputError
 from sim.io import atomic_write, ensure_writable_dir
-from sim.model.outcomes import MAIN_OUTCOMES, OUTCOMES, ROLE_COLUMNS
+from sim.outcomes import MAIN_OUTCOMES, OUTCOMES, ROLE_COLUMNS
 
 FORMATS = ("png", "svg", "pdf")
 

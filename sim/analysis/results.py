@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from sim.errors import InputError
-from sim.model.outcomes import ROLE_COLUMNS
+from sim.outcomes import ROLE_COLUMNS
 
 SWEEP_FILES = ("manifest.json", "runs.csv", "timeseries.parquet")
 RUN_FILES = ("timeseries.csv", "summary.json")

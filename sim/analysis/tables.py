@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.analysis.stats import diff_ci, finite, hedges_g, mean_ci
 from sim.errors import InputError
-from sim.model.outcomes import MAIN_OUTCOMES, OUTCOMES
+from sim.outcomes import MAIN_OUTCOMES, OUTCOMES
 
 STATS: tuple[str, ...] = ("mean", "low", "high", "reached", "diff", "diff_low", "diff_high", "g")
 """Per-outcome statistics; the table's columns are ``f"{outcome}.{stat}"``."""

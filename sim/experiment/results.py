@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 from sim.experiment.journal import Journal, part_path
 from sim.experiment.spec import Experiment
 from sim.io import atomic_write, atomic_write_json, package_versions
-from sim.model.outcomes import OUTCOMES
+from sim.outcomes import OUTCOMES
 
 RUNS = "runs.csv"
 TIMESERIES = "timeseries.parquet"

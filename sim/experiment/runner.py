@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import InputError
-from sim.model.outcomes import OUTCOMES
+from sim.outcomes import OUTCOMES
 from sim.run import RunResult, simulate
 from sim.scenario import Scenario
 

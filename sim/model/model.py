@@ -18,8 +18,9 @@ import pandas as pd
 
 from sim.model import processes as pr
 from sim.model.agents import Consultant, DecisionMaker, Report, UserAgent
-from sim.model.outcomes import STEP_COLUMNS, role_columns, summarise
+from sim.model.indicators import summarise
 from sim.model.population import UsageState, build_network, build_population
+from sim.outcomes import STEP_COLUMNS, role_columns
 from sim.scenario import Scenario
 from sim.seeding import fresh_seed
 
@@ -456,7 +457,7 @@ class RolloutModel(mesa.Model):
         return df
 
     def summary(self) -> dict:
-        """Run-level outcomes (see :data:`sim.model.outcomes.OUTCOMES`)."""
+        """Run-level outcomes (see :data:`sim.outcomes.OUTCOMES`)."""
         live = self.wave_live_week[self.wave_live_week >= 0]
         scale = self.scenario.population.scale
         extra = {

@@ -1,13 +1,12 @@
-"""What the model reports: per-step indicators and run-level outcomes.
+"""What the model reports: the names of its per-step indicators and run-level outcomes.
 
 The names here are the columns of ``timeseries.csv`` and the keys of a run's summary; the
-experiment runner, the comparison tables and the plots all read them from here.
+experiment runner, the comparison tables and the plots all read them from here. This module
+imports nothing heavy (no Mesa, NumPy or pandas), so code that only reads saved results or
+prints help can use it. The model computes the values in :mod:`sim.model.indicators`.
 """
 
 from __future__ import annotations
-
-import numpy as np
-import pandas as pd
 
 # Per-step columns (besides ``step``), in the order they are written.
 STEP_COLUMNS: tuple[str, ...] = (
@@ -75,40 +74,3 @@ MAIN_OUTCOMES: tuple[str, ...] = (
 
 def role_columns(role_names: list[str]) -> list[str]:
     return [f"{col}.{role}" for col in ROLE_COLUMNS for role in role_names]
-
-
-def weeks_to(series: np.ndarray, level: float, start_step: int | None) -> float | None:
-    """Steps from ``start_step`` until ``series`` first reaches ``level`` (None if never)."""
-    if start_step is None:
-        return None
-    hits = np.flatnonzero(series[start_step:] >= level)
-    return float(hits[0]) if hits.size else None
-
-
-def summarise(ts: pd.DataFrame, extra: dict) -> dict:
-    """Run-level outcomes from the time series and the model's own counters (``extra``)."""
-    first = extra["first_golive_week"]
-    after = ts.iloc[first + 1 :] if first is not None else ts
-    adoption = ts["adoption_rate"].to_numpy()
-    out = {
-        "final_adoption": float(adoption[-1]),
-        "weeks_to_50": weeks_to(adoption, 0.5, first),
-        "weeks_to_80": weeks_to(adoption, 0.8, first),
-        "peak_frustration": float(ts["mean_frustration"].max()),
-        "mean_frustration": float(after["mean_frustration"].mean()) if len(after) else 0.0,
-        "peak_p90_frustration": float(ts["p90_frustration"].max()),
-        "peak_workaround": float(ts["workaround_rate"].max()),
-        "final_workaround": float(ts["workaround_rate"].iloc[-1]),
-        "peak_productivity_loss": float(ts["productivity_loss"].max()),
-        "final_productivity_loss": float(ts["productivity_loss"].iloc[-4:].mean()),
-        "total_cost": float(ts["cumulative_cost"].iloc[-1]),
-        "postponements": int(ts["postponements"].iloc[-1]),
-        "halted": int(ts["halted"].max()),
-        "waves_live": int(ts["waves_live"].iloc[-1]),
-        "left_share": float(ts["left_share"].iloc[-1]),
-        "defects_found": int(ts["defects_found"].iloc[-1]),
-        "final_fit": float(ts["fit"].iloc[-1]),
-        "final_usability": float(ts["usability"].iloc[-1]),
-    }
-    out.update(extra)
-    return {name: out[name] for name in OUTCOMES}
