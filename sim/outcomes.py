@@ -8,45 +8,115 @@ prints help can use it. The model computes the values in :mod:`sim.model.indicat
 
 from __future__ import annotations
 
-# Per-step columns (besides ``step``), in the order they are written.
-STEP_COLUMNS: tuple[str, ...] = (
-    "live_share",
+INDICATORS: dict[str, tuple[str, str]] = {
+    # Per-step columns (besides ``step``), in the order they are written: name ->
+    # (description, unit). "Live" means users whose unit has gone live (and who have not
+    # left); "all" measures include users still on the old system.
+    "live_share": ("Share of users whose unit has gone live", "share"),
+    "adoption_rate": ("Share of users adopted (routine use)", "share"),
+    "workaround_rate": ("Share of all users working around the system", "share"),
+    "workaround_live": ("Share of live users working around the system", "share"),
+    "left_share": ("Share of users who have left", "share"),
+    "mean_frustration": ("Mean frustration of all present users", "0-1"),
+    "frustration_live": ("Mean frustration of live users", "0-1"),
+    "p90_frustration": ("90th percentile of frustration, all present users", "0-1"),
+    "productivity_loss": (
+        "Share of all present users' system hours lost against the legacy baseline "
+        "(negative: a gain)",
+        "share",
+    ),
+    "productivity_loss_live": (
+        "Share of live users' system hours lost against the legacy baseline (negative: a gain)",
+        "share",
+    ),
+    "mean_rating": ("Live users' mean rating of the system (SUS/100)", "0-1"),
+    "satisfied_share": (
+        "Share of live users satisfied (rating at or above the threshold)",
+        "share",
+    ),
+    "dissatisfied_share": (
+        "Share of live users dissatisfied (rating below the threshold)",
+        "share",
+    ),
+    "exit_intention": (
+        "Share of staff who can leave whose intention to leave is above the threshold",
+        "share",
+    ),
+    "open_defects": ("Defects found and not yet fixed", "defects"),
+    "defects_found": ("Defects found so far", "defects"),
+    "support_backlog": ("Support tickets waiting, scaled to the real organisation", "tickets"),
+    "cumulative_cost": ("Costs so far, scaled to the real organisation", "MSEK"),
+    "cumulative_benefit": ("Value of hours saved so far, scaled to the real organisation", "MSEK"),
+    "net_benefit": (
+        "Net benefit so far against staying on the legacy systems (discounted)",
+        "MSEK",
+    ),
+    "waves_live": ("Waves live", "count"),
+    "postponements": ("Go-lives postponed so far", "count"),
+    "halted": ("Whether the board has halted the rollout this week (1) or not (0)", "0/1"),
+    "fit": ("Fit of the system to local processes", "0-1"),
+    "usability": ("Usability of the system (SUS/100)", "0-1"),
+    "knowledge": ("Consultants' mean domain knowledge", "0-1"),
+    "mean_proficiency": ("Mean proficiency of present users", "0-1"),
+}
+STEP_COLUMNS: tuple[str, ...] = tuple(INDICATORS)
+"""Per-step columns (besides ``step``), in the order they are written."""
+
+ROLE_COLUMNS: tuple[str, ...] = (
     "adoption_rate",
-    "workaround_rate",
-    "left_share",
     "mean_frustration",
-    "p90_frustration",
-    "productivity_loss",
-    "open_defects",
-    "defects_found",
-    "support_backlog",
-    "cumulative_cost",
-    "waves_live",
-    "postponements",
-    "halted",
-    "fit",
-    "usability",
-    "knowledge",
-    "mean_proficiency",
+    "workaround_rate",
+    "satisfied_share",
+    "dissatisfied_share",
 )
-# Per-role columns, one of each per role: f"{name}.{role}".
-ROLE_COLUMNS: tuple[str, ...] = ("adoption_rate", "mean_frustration", "workaround_rate")
+"""Per-role columns, one of each per role: ``f"{name}.{role}"``, over the role's users (the
+satisfaction shares over its live users)."""
 
 # Run-level outcomes: name -> (description, unit). ``None`` in a summary means "not reached".
 OUTCOMES: dict[str, tuple[str, str]] = {
     "final_adoption": ("Share of users adopted at the end", "share"),
-    "weeks_to_50": ("Weeks from first go-live to 50 % adoption", "weeks"),
-    "weeks_to_80": ("Weeks from first go-live to 80 % adoption", "weeks"),
-    "peak_frustration": ("Highest weekly mean frustration", "0-1"),
-    "mean_frustration": ("Mean frustration from first go-live to the end", "0-1"),
+    "weeks_to_50": ("Weeks from the programme's start to 50 % adoption", "weeks"),
+    "weeks_to_80": ("Weeks from the programme's start to 80 % adoption", "weeks"),
+    "peak_frustration_live": ("Highest weekly mean frustration of live users", "0-1"),
+    "mean_frustration_live": (
+        "Mean frustration of live users, from the first go-live to the end",
+        "0-1",
+    ),
+    "peak_frustration_all": ("Highest weekly mean frustration of all present users", "0-1"),
+    "mean_frustration_all": (
+        "Mean frustration of all present users, from the first go-live to the end",
+        "0-1",
+    ),
     "peak_p90_frustration": ("Highest weekly 90th percentile of frustration", "0-1"),
-    "peak_workaround": ("Highest weekly share in workaround", "share"),
-    "final_workaround": ("Share in workaround at the end", "share"),
-    "peak_productivity_loss": ("Highest weekly share of system hours lost", "share"),
-    "final_productivity_loss": ("Share of system hours lost, mean of the last 4 weeks", "share"),
-    "hours_lost_per_user": ("Hours lost per user over the run", "h/user"),
-    "total_hours_lost": ("Hours lost, scaled to the real organisation", "h"),
+    "peak_workaround_live": ("Highest weekly share of live users working around", "share"),
+    "peak_workaround_all": ("Highest weekly share of all users working around", "share"),
+    "final_workaround": ("Share of all users working around, mean of the last 4 weeks", "share"),
+    "peak_productivity_loss_live": (
+        "Highest weekly share of live users' system hours lost against the baseline",
+        "share",
+    ),
+    "final_productivity_loss": (
+        "Share of all users' system hours lost against the baseline, mean of the last 4 weeks "
+        "(negative: a gain)",
+        "share",
+    ),
+    "hours_lost_per_user": (
+        "Net hours lost per user against the legacy baseline (negative: saved)",
+        "h/user",
+    ),
+    "total_hours_lost": ("Net hours lost, scaled to the real organisation", "h"),
     "total_cost": ("Total cost, scaled to the real organisation", "MSEK"),
+    "total_benefit": ("Value of hours saved, scaled to the real organisation", "MSEK"),
+    "net_benefit": (
+        "Net benefit against staying on the legacy systems over the horizon (discounted)",
+        "MSEK",
+    ),
+    "final_satisfied": ("Share of live users satisfied, mean of the last 4 weeks", "share"),
+    "final_dissatisfied": ("Share of live users dissatisfied, mean of the last 4 weeks", "share"),
+    "final_exit_intention": (
+        "Share of staff intending to leave, mean of the last 4 weeks",
+        "share",
+    ),
     "postponements": ("Go-lives postponed by the board", "count"),
     "golives_despite_warnings": ("Waves sent live below the unpressured readiness bar", "count"),
     "halted": ("Whether the board halted the rollout (1) or not (0)", "0/1"),
@@ -63,13 +133,30 @@ OUTCOMES: dict[str, tuple[str, str]] = {
 MAIN_OUTCOMES: tuple[str, ...] = (
     "final_adoption",
     "weeks_to_80",
-    "peak_frustration",
-    "mean_frustration",
-    "peak_workaround",
+    "peak_frustration_live",
+    "mean_frustration_live",
+    "peak_workaround_live",
+    "final_dissatisfied",
     "hours_lost_per_user",
     "total_cost",
+    "net_benefit",
 )
 """The outcomes a comparison table shows unless asked for others."""
+
+WAVE_FIELDS: dict[str, tuple[str, str]] = {
+    "wave": ("Wave number, from 0 in planned order", "-"),
+    "size": ("Users in the wave at the start", "users"),
+    "planned_week": ("Planned go-live week at the start", "week"),
+    "golive_week": ("Week the wave went live (None: never)", "week"),
+    "peak_loss": ("Highest weekly share of the wave's system hours lost", "share"),
+    "weeks_to_recover": (
+        "Weeks from go-live until the wave's loss is back within 2 points of the baseline",
+        "weeks",
+    ),
+    "peak_frustration": ("Highest weekly mean frustration of the wave's present users", "0-1"),
+    "weeks_to_80": ("Weeks from the wave's go-live to 80 % adoption within the wave", "weeks"),
+}
+"""Per-wave records in a run's ``summary.json`` (under ``waves``)."""
 
 
 def role_columns(role_names: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from sim.model.population import UsageState
 from sim.scenario import load_scenario
 
 unit = st.floats(0.0, 1.0)
+SURVEY = ("mean_rating", "satisfied_share", "dissatisfied_share")
 
 
 @st.composite
@@ -57,7 +58,11 @@ def test_invariants_hold_every_week(case):
         for arr in (pop.frustration, pop.proficiency, pop.acceptance):
             assert np.all((arr >= 0) & (arr <= 1))
     ts = model.timeseries()
-    assert not ts.isna().any().any()
+    survey = [c for c in ts.columns if c.split(".")[0] in SURVEY]
+    assert not ts.drop(columns=survey).isna().any().any()
+    # the survey asks live users only: no answer before anyone is live
+    nobody_live = ts["live_share"] == 0
+    assert ts.loc[nobody_live, ["satisfied_share", "dissatisfied_share"]].isna().all().all()
     shares = [
         c
         for c in ts.columns
@@ -69,12 +74,14 @@ def test_invariants_hold_every_week(case):
             "left_share",
             "mean_frustration",
             "p90_frustration",
-            "productivity_loss",
             "fit",
             "usability",
         )
     ]
     assert ((ts[shares] >= 0) & (ts[shares] <= 1)).all().all()
+    # against the legacy baseline: at most all hours lost, at most the full gain saved
+    gain = scenario.system.productivity_gain
+    assert ts["productivity_loss"].between(-gain - 1e-12, 1).all()
     assert (np.diff(ts["cumulative_cost"]) >= 0).all()
     assert (np.diff(ts["defects_found"]) >= 0).all()
     assert (ts["open_defects"] >= 0).all()

@@ -41,7 +41,7 @@ from sim.analysis.results import Results, load_results, run_results
 from sim.analysis.stats import t_halfwidth
 from sim.errors import InputError
 from sim.io import atomic_write, ensure_writable_dir
-from sim.outcomes import MAIN_OUTCOMES, OUTCOMES, ROLE_COLUMNS
+from sim.outcomes import MAIN_OUTCOMES, OUTCOMES
 
 FORMATS = ("png", "svg", "pdf")
 
@@ -55,13 +55,30 @@ HATCHES = ("", "///", "\\\\\\", "xxx", "...", "+++", "---", "ooo")
 # Per-step columns the figures show: column -> (panel title, axis label with unit).
 SERIES_LABELS: dict[str, tuple[str, str]] = {
     "adoption_rate": ("Adoption", "Users adopted (share)"),
-    "workaround_rate": ("Workarounds", "Users in workaround (share)"),
-    "productivity_loss": ("Productivity loss", "System hours lost (share)"),
-    "mean_frustration": ("Mean frustration", "Mean frustration (0-1)"),
+    "workaround_rate": ("Workarounds, all users", "Users in workaround (share)"),
+    "workaround_live": ("Workarounds, live users", "Live users in workaround (share)"),
+    "productivity_loss": ("Productivity against the old systems", "Hours lost (share; < 0: saved)"),
+    "productivity_loss_live": ("Productivity of live users", "Hours lost (share; < 0: saved)"),
+    "mean_frustration": ("Mean frustration, all users", "Mean frustration (0-1)"),
+    "frustration_live": ("Frustration of live users", "Mean frustration (0-1)"),
     "p90_frustration": ("Frustration, 90th percentile", "90th pct. frustration (0-1)"),
+    "satisfied_share": ("Satisfied live users", "Satisfied (share)"),
+    "dissatisfied_share": ("Dissatisfied live users", "Dissatisfied (share)"),
+    "exit_intention": ("Staff intending to leave", "Intending to leave (share)"),
+    "net_benefit": ("Net benefit so far", "Net benefit (MSEK)"),
 }
-TIMESERIES_PANELS = tuple(SERIES_LABELS)
-MAIN_PANELS = ("adoption_rate", "mean_frustration")
+TIMESERIES_PANELS = (
+    "adoption_rate",
+    "frustration_live",
+    "workaround_live",
+    "productivity_loss",
+    "dissatisfied_share",
+    "net_benefit",
+)
+ROLE_PANELS = ("adoption_rate", "mean_frustration", "workaround_rate", "dissatisfied_share")
+MAIN_PANELS = ("adoption_rate", "frustration_live")
+SIGNED = ("productivity_loss", "productivity_loss_live", "net_benefit")
+"""Series that can be negative (gains against the legacy baseline): no floor at 0."""
 WEEK_LABEL = "Week"
 FONT = {"title": 11, "label": 10, "tick": 9, "legend": 9}
 
@@ -316,7 +333,7 @@ def _floor_at_zero(axes, columns) -> None:
     for ax, column in zip(axes, columns, strict=True):
         if column.startswith("adoption_rate"):
             ax.set_ylim(0, 1.02)
-        else:
+        elif column.split(".")[0] not in SIGNED:
             ax.set_ylim(bottom=0)
 
 
@@ -335,9 +352,10 @@ def timeseries_figure(
     level: float = 0.95,
     axes: Sequence[Axes] | None = None,
 ) -> Figure:
-    """Figure 1: one panel per column (adoption, workarounds, productivity loss, mean and
-    90th-percentile frustration), each condition's across-replicate mean with its
-    ``level`` confidence band, and go-live weeks marked."""
+    """Figure 1: one panel per column (adoption, live users' frustration and workarounds,
+    productivity against the old systems, dissatisfied live users, net benefit so far),
+    each condition's across-replicate mean with its ``level`` confidence band, and go-live
+    weeks marked."""
     own = axes is None
     if own:
         fig, axes, spare = _grid(len(columns), 3, (3.8, 2.9))
@@ -355,7 +373,7 @@ def timeseries_figure(
 
 def roles_figure(
     results: Results,
-    columns: Sequence[str] = ROLE_COLUMNS,
+    columns: Sequence[str] = ROLE_PANELS,
     level: float = 0.95,
     axes: np.ndarray | None = None,
 ) -> Figure:

@@ -16,10 +16,12 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from sim.model import indicators
 from sim.model import processes as pr
+from sim.model.accounts import Accounts
 from sim.model.agents import Consultant, DecisionMaker, Report, UserAgent
-from sim.model.indicators import summarise
-from sim.model.population import UsageState, build_network, build_population
+from sim.model.population import build_network, build_population
+from sim.model.training import forget_while_waiting, train
 from sim.outcomes import STEP_COLUMNS, role_columns
 from sim.scenario import Scenario
 from sim.seeding import fresh_seed
@@ -29,36 +31,6 @@ WAITING, LIVE, ADOPTED, WORKAROUND, LEFT = pr.WAITING, pr.LIVE, pr.ADOPTED, pr.W
 
 def _metric(model: RolloutModel, name: str) -> float:
     return model.metrics[name]
-
-
-def _share(part: float, whole: float) -> float:
-    return float(part / whole) if whole > 0 else 0.0
-
-
-def _p90(values: np.ndarray, state: np.ndarray, left: int) -> float:
-    """90th percentile (linear interpolation, as ``numpy.quantile``) of ``values`` over
-    users who have not left (``left`` of them have)."""
-    x = values if left == 0 else values[state != LEFT]
-    if x.size == 0:
-        return 0.0
-    pos = 0.9 * (x.size - 1)
-    lo, hi = int(np.floor(pos)), int(np.ceil(pos))
-    part = np.partition(x, (lo, hi))
-    return float(part[lo] + (pos - lo) * (part[hi] - part[lo]))
-
-
-class IndicatorCollector(mesa.DataCollector):
-    """Mesa's DataCollector with one model reporter per indicator, filled from the
-    indicators the model computes once a week (``model.metrics``) in a single pass; the
-    values are plain floats, so the per-reporter deep copies are not needed."""
-
-    def __init__(self, columns: list[str]):
-        super().__init__(model_reporters={c: functools.partial(_metric, name=c) for c in columns})
-
-    def collect(self, model: RolloutModel) -> None:
-        metrics = model.metrics
-        for name, values in self.model_vars.items():
-            values.append(metrics[name])
 
 
 class RolloutModel(mesa.Model):
@@ -103,9 +75,13 @@ class RolloutModel(mesa.Model):
         )
         self.board = DecisionMaker(self)
         self._init_accounts()
+        self.wave_log = indicators.WaveLog(self.population.wave, self.wave_sizes.size)
         self.metrics: dict[str, float] = {}
         columns = [*STEP_COLUMNS, *role_columns(self.population.role_names)]
-        self.datacollector = IndicatorCollector(columns)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={c: functools.partial(_metric, name=c) for c in columns}
+        )
+        self.running = sc.run.steps > 0
         self._record()
 
     # --- set-up ------------------------------------------------------------------------
@@ -123,6 +99,7 @@ class RolloutModel(mesa.Model):
         r = self.scenario.rollout
         n_waves = self.scenario.effective_waves
         self.wave_planned = r.first_golive_week + np.arange(n_waves) * r.wave_interval_weeks
+        self.wave_first_plan = self.wave_planned.copy()
         self.wave_live_week = np.full(n_waves, -1)
         self.wave_postponed = np.zeros(n_waves, dtype=int)
         self.wave_sizes = np.bincount(self.population.wave, minlength=n_waves)
@@ -130,11 +107,12 @@ class RolloutModel(mesa.Model):
         self.postponements = 0
 
     def _init_accounts(self) -> None:
-        self.cost = 0.0  # SEK, scaled to the real organisation
-        self.hours_lost_total = 0.0  # per-agent hours
+        self.accounts = Accounts()
         self.support_backlog = 0.0
         self.congestion = 0.0
-        self.productivity_loss = 0.0
+        self.tickets_served = 0.0
+        self.trained_this_week = 0.0
+        self.work_indicators = {"productivity_loss": 0.0, "productivity_loss_live": 0.0}
 
     # --- schedule helpers used by the board ----------------------------------------------
     @property
@@ -188,18 +166,23 @@ class RolloutModel(mesa.Model):
 
     # --- the week ------------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one week."""
+        """Advance one week. Past the scenario's horizon (``run.steps``) ``running`` is
+        false, so Mesa's ``run_model()`` stops there; ``step()`` itself still works."""
         wave = self.board.decide()
         self._build_and_localise()
         self._test()
-        self._train()
+        self.trained_this_week = train(self)
+        forget_while_waiting(self)
         if wave is not None:
             self._go_live(wave)
         loss = self._work()
-        self._feel(loss)
+        # Working around is coping: it relieves the strain the system causes; its
+        # duplicate work is costed (lost hours) and lowers the user's rating instead.
+        self._feel(np.where(self.population.state == WORKAROUND, 0.0, loss))
         self._accept_or_avoid()
         self._account()
         self.week += 1
+        self.running = self.week < self.scenario.run.steps
         self._record()
 
     def _build_and_localise(self) -> None:
@@ -238,28 +221,12 @@ class RolloutModel(mesa.Model):
         if self.week >= t.start_week:
             rate = t.detection_rate * (1.0 + t.involvement_boost * self.feedback)
             self.test_effort += rate
-        counts = np.bincount(self.population.state, minlength=len(UsageState))
+        counts = np.bincount(self.population.state, minlength=len(pr.UsageState))
         rate += t.live_detection_rate * (counts[LIVE] + counts[ADOPTED]) / self.population.size
         found = int(self.rng.binomial(self.latent_defects, pr.detection_probability(rate)))
         self.latent_defects -= found
         self.open_defects += found
         self.defects_found += found
-
-    def _train(self) -> None:
-        tr, pop = self.scenario.training, self.population
-        window_open = self.wave_planned - tr.window_weeks <= self.week
-        self.trained_this_week = 0.0
-        if not window_open.any() or tr.hours_per_user <= 0:
-            return
-        eligible = window_open[pop.wave] & (pop.state != LEFT)
-        need = np.where(eligible, np.maximum(tr.hours_per_user - pop.trained, 0.0), 0.0)
-        trainees = np.flatnonzero(need)
-        given = pr.share_training(need[trainees], tr.capacity * pop.size / 100.0)
-        pop.trained[trainees] += given
-        pop.proficiency[trainees] = pr.train_proficiency(
-            pop.proficiency[trainees], given, tr.effectiveness, tr.half_hours
-        )
-        self.trained_this_week = float(given.sum())
 
     def _go_live(self, wave: int) -> None:
         pop = self.population
@@ -268,28 +235,34 @@ class RolloutModel(mesa.Model):
         self.hypercare_until[wave] = self.week + self.scenario.support.hypercare_weeks
 
     def _work(self) -> np.ndarray:
-        """Lost share of each user's system hours this week (the productivity dip)."""
+        """Each user's share of system hours lost this week against the legacy baseline
+        (the productivity dip; negative where work is better than before)."""
         sc, pop = self.scenario, self.population
         on = (pop.state == LIVE) | (pop.state == ADOPTED)
         bypass = (pop.state == WORKAROUND) & pop.mandatory
         loss = np.zeros(pop.size)
         self.tickets_served = 0.0
-        if not (on.any() or bypass.any()):  # nobody on the new system yet
-            self.productivity_loss = 0.0
-            pop.lost_hours = loss
+        pop.lost_hours = loss
+        if not (on.any() or bypass.any()):  # nobody on the new system yet: the baseline
+            self.work_indicators = {"productivity_loss": 0.0, "productivity_loss_live": 0.0}
             return loss
-        loss[on] = pr.time_loss(
+        s = sc.system
+        fit = self.local_fit(on)
+        friction = pr.time_loss(
             pop.proficiency[on],
-            fit=self.local_fit(on),
+            fit=fit,
             usability=self.usability,
             open_defects=self.open_defects,
-            defect_loss=sc.system.defect_loss,
-            misfit_loss=sc.system.misfit_loss,
-            learning_loss=sc.system.learning_loss,
-            usability_loss=sc.system.usability_loss,
+            defect_loss=s.defect_loss,
+            misfit_loss=s.misfit_loss,
+            learning_loss=s.learning_loss,
+            usability_loss=s.usability_loss,
         )
+        present = pop.state != LEFT
+        waiting_share = np.count_nonzero(pop.state == WAITING) / max(np.count_nonzero(present), 1)
+        friction = np.minimum(friction + s.interface_loss * waiting_share, 1.0)
         su = sc.support
-        new_tickets = float(self.rng.poisson(su.ticket_rate * loss.sum()))
+        new_tickets = float(self.rng.poisson(su.ticket_rate * friction.sum()))
         on_per_wave = np.bincount(pop.wave, weights=on, minlength=self.wave_sizes.size)
         in_hypercare = on_per_wave[self.hypercare_until > self.week].sum()
         capacity = (
@@ -298,17 +271,24 @@ class RolloutModel(mesa.Model):
         self.support_backlog, self.tickets_served, self.congestion = pr.support_week(
             self.support_backlog, new_tickets, capacity
         )
-        loss = np.minimum(loss * (1.0 + su.wait_penalty * min(self.congestion, 1.0)), 1.0)
+        friction = np.minimum(friction * (1.0 + su.wait_penalty * min(self.congestion, 1.0)), 1.0)
+        gain = pr.realised_gain(s.productivity_gain, fit, pop.proficiency[on])
+        loss[on] = friction - gain
         loss[bypass] = sc.workaround.workaround_loss
         pop.lost_hours = loss * pop.hours
         pop.proficiency[on] = pr.learn_by_doing(pop.proficiency[on], self.retention[on])
-        working = pop.hours[on | bypass].sum()
-        self.productivity_loss = float(pop.lost_hours.sum() / working) if working > 0 else 0.0
+        live = on | (pop.state == WORKAROUND)
+        self.work_indicators = {
+            "productivity_loss": indicators.share(pop.lost_hours.sum(), pop.hours[present].sum()),
+            "productivity_loss_live": indicators.share(
+                pop.lost_hours[live].sum(), pop.hours[on | bypass].sum()
+            ),
+        }
         return loss
 
     def _feel(self, loss: np.ndarray) -> None:
         f, pop = self.scenario.frustration, self.population
-        stress = np.minimum(pop.sensitivity * f.stress_per_loss * loss, 1.0)
+        stress = np.clip(pop.sensitivity * f.stress_per_loss * loss, 0.0, 1.0)
         adopted = pop.state == ADOPTED
         if not (stress.any() or pop.frustration.any()):  # calm: nothing to feel or spread
             self.peer_adopted = (
@@ -335,14 +315,24 @@ class RolloutModel(mesa.Model):
         return self._voice_cache[1], self._voice_cache[2]
 
     def _accept_or_avoid(self) -> None:
-        """Acceptance and the usage-state hazards, for users whose unit is live."""
+        """Acceptance, lasting attitudes and the usage-state hazards for users whose unit
+        is live; then staff whose intention to leave is high may leave."""
         sc, pop = self.scenario, self.population
         on = np.flatnonzero((pop.state != WAITING) & (pop.state != LEFT))
         if on.size:
             # a slice when everyone is concerned: same values, no copies
             self._choose_usage(on if on.size < pop.size else slice(None))
         t = sc.turnover
-        leaving = pop.can_leave & (pop.frustration > t.threshold) & (pop.state != LEFT)
+        present = pop.state != LEFT
+        target = np.where(
+            pop.state == WAITING, pop.frustration, np.maximum(pop.frustration, 1.0 - pop.rating)
+        )
+        pop.intention = np.where(
+            present & pop.can_leave,
+            pr.follow(pop.intention, target, sc.attitude.rate),
+            pop.intention,
+        )
+        leaving = pop.can_leave & (pop.intention > t.threshold) & present
         if leaving.any():
             pop.state[leaving & (self.rng.random(pop.size) < t.rate)] = LEFT
 
@@ -354,9 +344,10 @@ class RolloutModel(mesa.Model):
         usefulness = np.clip(
             self.local_fit(on) - sc.system.defect_loss * self.open_defects / 100, 0, 1
         )
+        ease = self.usability * pop.proficiency[on]
         accept = pr.acceptance(
             usefulness=usefulness,
-            ease=self.usability * pop.proficiency[on],
+            ease=ease,
             social=peer,
             social_weight=self.social_weight[on],
             frustration=frustration,
@@ -366,12 +357,18 @@ class RolloutModel(mesa.Model):
             w_frustration=a.w_frustration,
         )
         pop.acceptance[on] = accept
+        state = pop.state[on]
+        weight = a.w_usefulness / max(a.w_usefulness + a.w_ease, 1e-12)
+        experienced = pr.rating_target(
+            usefulness, ease, weight, state == WORKAROUND, sc.attitude.workaround_penalty
+        )
+        pop.rating[on] = pr.follow(pop.rating[on], experienced, sc.attitude.rate)
         modifier = 1.0 - a.acceptance_weight + a.acceptance_weight * accept
         over = np.where(frustration > w.enter_threshold, w.enter_rate, 0.0)
         stay_away = self.voluntary[on] * (w.avoid_rate * (1.0 - accept))
         pop.state[on] = pr.transition(
-            pop.state[on],
-            self.rng.random(len(pop.state[on])),
+            state,
+            self.rng.random(len(state)),
             adopt=pr.adoption_hazard(modifier, a.p, a.q, peer),
             avoid=1.0 - (1.0 - over) * (1.0 - stay_away),
             give_up=over,
@@ -380,70 +377,31 @@ class RolloutModel(mesa.Model):
 
     def _account(self) -> None:
         sc, pop = self.scenario, self.population
-        c, scale = sc.costs, sc.population.scale
-        lost = float(pop.lost_hours.sum())
-        self.hours_lost_total += lost
         participants = float((pop.involved & (pop.state == WAITING)).sum())
-        user_hours = lost + self.trained_this_week + participants * sc.involvement.hours_per_week
-        consultant_hours = sc.consultants.count * sc.consultants.hours_per_week
-        week = user_hours * scale * c.wage + self.trained_this_week * scale * c.trainer_rate
-        week += consultant_hours * c.consultant_rate + self.tickets_served * scale * c.support_rate
-        if 0 < self.waves_live < self.wave_planned.size:
-            week += c.dual_running_per_week
-        if self.waves_live > 0:
-            week += c.system_per_week
-        self.cost += week
+        self.accounts.book(
+            sc,
+            self.week,
+            lost_hours=pop.lost_hours,
+            training_hours=self.trained_this_week,
+            involvement_hours=participants * sc.involvement.hours_per_week,
+            tickets=self.tickets_served,
+            any_live=self.waves_live > 0,
+            all_live=self.waves_live == self.wave_planned.size,
+        )
 
     # --- observation ---------------------------------------------------------------------
     def _record(self) -> None:
         """Compute this week's indicators, show them to the board and collect them."""
-        pop, n_states = self.population, len(UsageState)
-        n_roles = len(pop.role_names)
-        cell = pop.role * n_states + pop.state
-        size = n_roles * n_states
-        table = np.bincount(cell, minlength=size).reshape(n_roles, n_states)
-        f_sum = np.bincount(cell, weights=pop.frustration, minlength=size).reshape(table.shape)
-        by_state, f_by_state = table.sum(axis=0), f_sum.sum(axis=0)
-        present = pop.size - by_state[LEFT]
-        on_system = by_state[[LIVE, ADOPTED, WORKAROUND]].sum()
-        unit_live = float(self.wave_sizes[self.wave_live_week >= 0].sum())
-        prof_sum = np.bincount(pop.state, weights=pop.proficiency, minlength=n_states)
-        role_size = np.maximum(table.sum(axis=1), 1)
-        role_present = np.maximum(role_size - table[:, LEFT], 1)
-        m = {
-            "live_share": unit_live / pop.size,
-            "adoption_rate": by_state[ADOPTED] / pop.size,
-            "workaround_rate": by_state[WORKAROUND] / pop.size,
-            "left_share": by_state[LEFT] / pop.size,
-            "mean_frustration": _share(f_by_state.sum() - f_by_state[LEFT], present),
-            "p90_frustration": _p90(pop.frustration, pop.state, by_state[LEFT]),
-            "productivity_loss": self.productivity_loss,
-            "open_defects": self.open_defects,
-            "defects_found": self.defects_found,
-            "support_backlog": self.support_backlog * self.scenario.population.scale,
-            "cumulative_cost": self.cost / 1e6,
-            "waves_live": self.waves_live,
-            "postponements": self.postponements,
-            "halted": int(self.board.paused),
-            "fit": self.fit,
-            "usability": self.usability,
-            "knowledge": self.knowledge,
-            "mean_proficiency": _share(prof_sum.sum() - prof_sum[LEFT], present),
-        }
-        columns = {
-            "adoption_rate": table[:, ADOPTED] / role_size,
-            "mean_frustration": (f_sum.sum(axis=1) - f_sum[:, LEFT]) / role_present,
-            "workaround_rate": table[:, WORKAROUND] / role_size,
-        }
-        for col, values in columns.items():
-            for name, value in zip(pop.role_names, values.tolist(), strict=True):
-                m[f"{col}.{name}"] = value
-        self.metrics = {k: float(v) for k, v in m.items()}
+        self.metrics = m = indicators.weekly(self)
+        self.wave_log.record(self)
         self.board.observe(
             Report(
-                frustration_live=_share(f_by_state[[LIVE, ADOPTED, WORKAROUND]].sum(), on_system),
+                frustration_live=m["frustration_live"],
                 # only users of live units can have adopted
-                adoption_live=_share(by_state[ADOPTED], unit_live),
+                adoption_live=indicators.share(
+                    m["adoption_rate"] * self.population.size,
+                    m["live_share"] * self.population.size,
+                ),
                 congestion=float(min(self.congestion, 10.0)),
             )
         )
@@ -465,7 +423,11 @@ class RolloutModel(mesa.Model):
             "last_golive_week": int(live.max()) if live.size == self.wave_live_week.size else None,
             "halt_week": self.board.halt_week,
             "golives_despite_warnings": self.board.despite_warnings,
-            "hours_lost_per_user": self.hours_lost_total / self.population.size,
-            "total_hours_lost": self.hours_lost_total * scale,
+            "hours_lost_per_user": self.accounts.hours_lost / self.population.size,
+            "total_hours_lost": self.accounts.hours_lost * scale,
         }
-        return summarise(self.timeseries(), extra)
+        return indicators.summarise(self.timeseries(), extra)
+
+    def waves(self) -> list[dict]:
+        """Per-wave records (see :data:`sim.outcomes.WAVE_FIELDS`)."""
+        return indicators.wave_records(self)

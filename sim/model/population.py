@@ -39,10 +39,13 @@ class Population:
     voice: np.ndarray
     can_leave: np.ndarray  # bool
     involved: np.ndarray  # bool: takes part in design and testing
+    skill: np.ndarray  # proficiency before any training or use (digital skill)
     proficiency: np.ndarray
     trained: np.ndarray  # training hours received
     frustration: np.ndarray
     acceptance: np.ndarray
+    rating: np.ndarray  # the user's lasting rating of the system they work with, 0-1 (SUS/100)
+    intention: np.ndarray  # intention to leave, 0-1
     state: np.ndarray  # int8, UsageState
     lost_hours: np.ndarray  # hours lost in the current week
     role_names: list[str] = field(default_factory=list)
@@ -96,10 +99,13 @@ def build_population(scenario: Scenario, rng: np.random.Generator) -> Population
         voice=per_role("voice"),
         can_leave=per_role("can_leave", bool),
         involved=involved,
+        skill=skill,
         proficiency=skill.copy(),
         trained=np.zeros(n),
         frustration=np.zeros(n),
         acceptance=np.zeros(n),
+        rating=np.full(n, scenario.attitude.legacy_rating),
+        intention=np.zeros(n),
         state=np.full(n, UsageState.WAITING, dtype=np.int8),
         lost_hours=np.zeros(n),
         role_names=names,

@@ -85,6 +85,55 @@ def share_training(need: np.ndarray, capacity: float) -> np.ndarray:
     return need * (capacity / total)
 
 
+def train_in_order(need: np.ndarray, group: np.ndarray, order: np.ndarray, capacity: float):
+    """Hours given to each user when trainers serve groups (waves) one after another in
+    ``order`` (earliest go-live first), sharing within a group in proportion to need.
+
+    ``group[i]`` is user i's group; ``order`` lists groups by priority. Returns the hours
+    per user (same shape as ``need``).
+    """
+    given = np.zeros_like(need)
+    per_group = np.bincount(group, weights=need, minlength=order.size)
+    left = float(capacity)
+    for g in order:
+        if left <= 0:
+            break
+        if per_group[g] <= 0:
+            continue
+        members = group == g
+        given[members] = share_training(need[members], left)
+        left -= min(per_group[g], left)
+    return given
+
+
+def training_starts(
+    planned: np.ndarray, need: np.ndarray, capacity: float, min_window: int
+) -> np.ndarray:
+    """The week each wave's training starts under a plan the trainers can deliver.
+
+    Waves are trained one after another, earliest go-live first, and each must be finished
+    by its planned go-live; scheduling backwards from the last wave gives the latest start
+    that lets ``capacity`` trainee-hours a week reach every user (``need`` hours per wave).
+    A wave never starts later than ``min_window`` weeks before its go-live.
+    """
+    order = np.argsort(planned, kind="stable")
+    start = np.array(planned, dtype=float) - min_window
+    finish = np.inf
+    for w in order[::-1]:
+        finish = min(float(planned[w]), finish)
+        weeks = np.ceil(need[w] / capacity) if capacity > 0 else 0.0
+        begin = finish - weeks
+        start[w] = min(start[w], begin)
+        finish = begin
+    return start
+
+
+def forget(proficiency: np.ndarray, skill: np.ndarray, rate: float) -> np.ndarray:
+    """Proficiency of users who do not practise: the part above their own skill (what
+    training added) shrinks by ``rate`` a week (skill decay with non-use, Arthur et al. 1998)."""
+    return skill + (proficiency - skill) * (1.0 - rate)
+
+
 def train_proficiency(
     proficiency: np.ndarray, hours: np.ndarray, effectiveness: float, half_hours: float
 ) -> np.ndarray:
@@ -106,6 +155,12 @@ def learn_by_doing(proficiency: np.ndarray, retention: np.ndarray) -> np.ndarray
 
 
 # --- work ---------------------------------------------------------------------------------
+
+
+def realised_gain(gain: float, fit: float | np.ndarray, proficiency: np.ndarray) -> np.ndarray:
+    """Share of system hours saved against the legacy baseline: the system's full ``gain``
+    for a proficient user on a fully fitted system, scaled by fit x proficiency."""
+    return gain * fit * proficiency
 
 
 def time_loss(
@@ -138,6 +193,25 @@ def support_week(backlog: float, new_tickets: float, capacity: float) -> tuple[f
 
 
 # --- feel ---------------------------------------------------------------------------------
+
+
+def rating_target(
+    usefulness: np.ndarray | float,
+    ease: np.ndarray,
+    weight_usefulness: float,
+    working_around: np.ndarray,
+    penalty: float,
+) -> np.ndarray:
+    """The quality a user experiences this week, 0-1: perceived usefulness and ease of use
+    weighted as in the acceptance model (usefulness weighs more, Davis 1989), less a
+    penalty when the user works around the system (the work is done twice)."""
+    quality = weight_usefulness * usefulness + (1.0 - weight_usefulness) * ease
+    return np.clip(quality - penalty * working_around, 0.0, 1.0)
+
+
+def follow(value: np.ndarray, target: np.ndarray, rate: float) -> np.ndarray:
+    """A slow state (an attitude) moving the share ``rate`` of the way to ``target``."""
+    return value + rate * (target - value)
 
 
 def update_frustration(

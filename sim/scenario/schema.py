@@ -210,6 +210,26 @@ class System(Section):
         le=1,
     )
     usability_loss: float = param(0.1, "Share of system hours lost at zero usability.", ge=0, le=1)
+    productivity_gain: float = param(
+        0.1,
+        "Share of system hours the new system saves, compared with the legacy systems, for a "
+        "fully proficient user on a fully fitted system (it scales with fit x proficiency). "
+        "0 means the new system can at best equal the old one.",
+        source="Poissant et al. 2005 (EHR documentation time: nurses -24 %, physicians +17 %); "
+        "range 0-0.25, value an assumption",
+        ge=0,
+        le=0.5,
+    )
+    interface_loss: float = param(
+        0.05,
+        "Share of a live user's system hours lost to working across the old and new systems "
+        "(referrals, transfers, double lookups), times the share of the organisation still on "
+        "the old system.",
+        source="VGR 'Tidplan och metod' (each area cut over at once to avoid interfaces); "
+        "HRSA; HIMSS (dual running); value an assumption",
+        ge=0,
+        le=1,
+    )
 
     @model_validator(mode="after")
     def _check(self) -> System:
@@ -308,10 +328,27 @@ class Training(Section):
     )
     window_weeks: int = param(
         8,
-        "Training starts this many weeks before a unit's planned go-live.",
+        "Training starts at least this many weeks before a wave's planned go-live (with plan "
+        "'capacity', earlier when the trainers need longer to reach every user of the wave).",
         unit="weeks",
         ge=1,
         le=104,
+    )
+    plan: Literal["capacity", "fixed"] = param(
+        "capacity",
+        "'capacity': each wave's training starts early enough for the trainers to reach all "
+        "its users before go-live (planned backwards from the last wave); 'fixed': exactly "
+        "window_weeks before go-live, whatever the trainers can deliver (a plan that can "
+        "leave a big bang under-trained).",
+    )
+    forgetting: float = param(
+        0.02,
+        "Weekly share of the proficiency gained in training that is lost while the user is "
+        "still on the old system (no practice).",
+        unit="1/week",
+        source="Arthur et al. 1998 (skill decay with non-use); weekly value an assumption",
+        ge=0,
+        le=1,
     )
     effectiveness: float = param(
         1.0,
@@ -513,8 +550,11 @@ class Workaround(Section):
         0.15, "Weekly hazard, times acceptance, of returning.", unit="1/week", ge=0, le=1
     )
     workaround_loss: float = param(
-        0.1,
-        "Share of system hours lost by a mandatory user working around the system.",
+        0.3,
+        "Share of system hours lost by a mandatory user working around the system, against "
+        "the legacy baseline: the work is done on paper or in a shadow tool and entered again "
+        "(duplicate documentation).",
+        source="assumption; Millennium: a health centre back on paper (Sweden Herald)",
         ge=0,
         le=1,
     )
@@ -562,8 +602,65 @@ class Frustration(Section):
     )
 
 
+class Attitude(Section):
+    rate: float = param(
+        0.03,
+        "Weekly share of the gap closed between a user's rating of the system and the quality "
+        "they experience this week (a slow attitude beside weekly frustration).",
+        unit="1/week",
+        source="Hanauer et al. 2016 (satisfaction down and still down after 25 months); "
+        "value an assumption",
+        ge=0,
+        le=1,
+    )
+    legacy_rating: float = param(
+        0.55,
+        "Users' rating of the legacy systems, 0-1 on the SUS scale / 100: everyone's rating "
+        "before their unit goes live.",
+        source="assumption; article survey (72 % find their technology outdated, weak evidence)",
+        ge=0,
+        le=1,
+    )
+    workaround_penalty: float = param(
+        0.2,
+        "How much working around the system (work done twice) lowers the quality a user "
+        "experiences, 0-1.",
+        ge=0,
+        le=1,
+    )
+    satisfied_threshold: float = param(
+        0.7,
+        "Rating at or above which a user counts as satisfied in the survey (SUS 70: "
+        "'acceptable').",
+        source="Bangor, Kortum & Miller 2008 (SUS acceptability ranges)",
+        ge=0,
+        le=1,
+    )
+    dissatisfied_threshold: float = param(
+        0.5,
+        "Rating below which a user counts as dissatisfied in the survey (SUS 50: 'not "
+        "acceptable').",
+        source="Bangor, Kortum & Miller 2008 (SUS acceptability ranges)",
+        ge=0,
+        le=1,
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Attitude:
+        if self.dissatisfied_threshold > self.satisfied_threshold:
+            raise ValueError("dissatisfied_threshold must not exceed satisfied_threshold")
+        return self
+
+
 class Turnover(Section):
-    threshold: float = param(0.7, "Frustration above which staff may leave.", ge=0, le=1)
+    threshold: float = param(
+        0.7,
+        "Intention to leave above which staff may leave (and count as intending to leave in "
+        "the survey). Intention follows the larger of frustration and dissatisfaction "
+        "(1 - rating) at the attitude rate.",
+        ge=0,
+        le=1,
+    )
     rate: float = param(
         0.01,
         "Weekly hazard of leaving above the threshold.",
@@ -631,7 +728,8 @@ class Costs(Section):
     support_rate: float = param(500.0, "Cost of answering one ticket.", unit="SEK/ticket", ge=0)
     dual_running_per_week: float = param(
         1.0e6,
-        "Cost per week of running old and new systems side by side (and interfaces).",
+        "Extra cost per week while old and new systems run side by side (interfaces, "
+        "synchronisation, double administration), on top of both systems' own costs.",
         unit="SEK/week",
         source="HRSA; HIMSS (trade-off, no figure)",
         ge=0,
@@ -641,6 +739,23 @@ class Costs(Section):
         "Licence and operation of the new system per week once any unit is live.",
         unit="SEK/week",
         ge=0,
+    )
+    legacy_per_week: float = param(
+        1.5e6,
+        "Licences, maintenance and operation of the legacy systems per week, paid until the "
+        "last user has moved to the new system.",
+        unit="SEK/week",
+        source="assumption (Millennium replaces 30-40 systems, Läkartidningen 2019-09)",
+        ge=0,
+    )
+    discount_rate: float = param(
+        0.0,
+        "Annual discount rate for net benefit (0: undiscounted). Swedish public appraisals "
+        "often use 3.5 % (real).",
+        unit="1/year",
+        source="Trafikverket ASEK (3.5 % real) as an example",
+        ge=0,
+        le=0.5,
     )
 
 
@@ -664,6 +779,7 @@ class Scenario(Section):
     adoption: Adoption = Field(default_factory=Adoption)
     workaround: Workaround = Field(default_factory=Workaround)
     frustration: Frustration = Field(default_factory=Frustration)
+    attitude: Attitude = Field(default_factory=Attitude)
     turnover: Turnover = Field(default_factory=Turnover)
     governance: Governance = Field(default_factory=Governance)
     costs: Costs = Field(default_factory=Costs)

@@ -1,0 +1,82 @@
+"""Training: who is trained when, by trainers of finite capacity.
+
+Each wave is trained before its planned go-live. Trainers deliver at most
+``training.capacity`` trainee-hours a week per 100 users of the organisation and serve the
+wave that goes live first before the next (earliest due first). With plan ``capacity`` a
+wave's training starts early enough for the trainers to reach all its users, planned
+backwards from the last wave, so a big bang is not under-trained by its plan; with plan
+``fixed`` it starts ``window_weeks`` before go-live whatever the trainers can deliver.
+Users who wait on the old system after training lose part of what they learnt (skill decay
+with non-use, Arthur et al. 1998).
+See docs/ODD.md, section 7.5.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.model import processes as pr
+from sim.model.population import UsageState
+
+if TYPE_CHECKING:
+    from sim.model.model import RolloutModel
+
+WAITING, LEFT = int(UsageState.WAITING), int(UsageState.LEFT)
+
+
+def capacity_per_week(model: RolloutModel) -> float:
+    """Trainee-hours the trainers can deliver in one week."""
+    tr = model.scenario.training
+    return tr.capacity * model.population.size / 100.0
+
+
+def hours_needed(model: RolloutModel) -> np.ndarray:
+    """Training hours each user still needs to reach the plan (0 for users who left)."""
+    pop = model.population
+    need = np.maximum(model.scenario.training.hours_per_user - pop.trained, 0.0)
+    return np.where(pop.state != LEFT, need, 0.0)
+
+
+def start_weeks(model: RolloutModel) -> np.ndarray:
+    """The week each wave's training starts, from the current (possibly postponed) plan."""
+    tr = model.scenario.training
+    planned = model.wave_planned
+    if tr.plan == "fixed":
+        return planned - tr.window_weeks
+    need = np.bincount(model.population.wave, weights=hours_needed(model), minlength=planned.size)
+    return pr.training_starts(planned, need, capacity_per_week(model), tr.window_weeks)
+
+
+def train(model: RolloutModel) -> float:
+    """One week of training; returns the trainee-hours delivered."""
+    tr, pop = model.scenario.training, model.population
+    if tr.hours_per_user <= 0:
+        return 0.0
+    open_waves = start_weeks(model) <= model.week
+    if not open_waves.any():
+        return 0.0
+    need = np.where(open_waves[pop.wave], hours_needed(model), 0.0)
+    trainees = np.flatnonzero(need)
+    if trainees.size == 0:
+        return 0.0
+    order = np.argsort(model.wave_planned, kind="stable")
+    given = pr.train_in_order(need[trainees], pop.wave[trainees], order, capacity_per_week(model))
+    pop.trained[trainees] += given
+    pop.proficiency[trainees] = pr.train_proficiency(
+        pop.proficiency[trainees], given, tr.effectiveness, tr.half_hours
+    )
+    return float(given.sum())
+
+
+def forget_while_waiting(model: RolloutModel) -> None:
+    """Users still on the old system lose part of what training added (no practice)."""
+    sc, pop = model.scenario, model.population
+    if sc.training.forgetting <= 0:
+        return
+    waiting = pop.state == WAITING
+    if waiting.any():
+        pop.proficiency[waiting] = pr.forget(
+            pop.proficiency[waiting], pop.skill[waiting], sc.training.forgetting
+        )
