@@ -155,6 +155,11 @@ WAVE_FIELDS: dict[str, tuple[str, str]] = {
     ),
     "peak_frustration": ("Highest weekly mean frustration of the wave's present users", "0-1"),
     "weeks_to_80": ("Weeks from the wave's go-live to 80 % adoption within the wave", "weeks"),
+    "readiness": ("The wave's true readiness at go-live (skills, testing, defects, fit)", "0-1"),
+    "readiness_measured": (
+        "The wave's readiness as the board measured it at go-live, before filtering",
+        "0-1",
+    ),
 }
 """Per-wave records in a run's ``summary.json`` (under ``waves``)."""
 

@@ -186,8 +186,13 @@ def wave_records(model: RolloutModel) -> list[dict]:
             "weeks_to_recover": None,
             "peak_frustration": None,
             "weeks_to_80": None,
+            "readiness": None,
+            "readiness_measured": None,
         }
         if week >= 0:
+            record["readiness"], record["readiness_measured"] = (
+                float(v) for v in model.wave_readiness[w]
+            )
             after = slice(week + 1, None)  # row t holds the state after week t - 1
             wave_loss = loss[after, w]
             peak_at = int(np.argmax(wave_loss)) if wave_loss.size else 0

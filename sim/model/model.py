@@ -100,6 +100,7 @@ class RolloutModel(mesa.Model):
         n_waves = self.scenario.effective_waves
         self.wave_planned = r.first_golive_week + np.arange(n_waves) * r.wave_interval_weeks
         self.wave_first_plan = self.wave_planned.copy()
+        self.wave_readiness = np.full((n_waves, 2), np.nan)  # (true, measured) at go-live
         self.wave_live_week = np.full(n_waves, -1)
         self.wave_postponed = np.zeros(n_waves, dtype=int)
         self.wave_sizes = np.bincount(self.population.wave, minlength=n_waves)
@@ -230,6 +231,7 @@ class RolloutModel(mesa.Model):
 
     def _go_live(self, wave: int) -> None:
         pop = self.population
+        self.wave_readiness[wave] = self.readiness(wave)
         pop.state[(pop.wave == wave) & (pop.state == WAITING)] = LIVE
         self.wave_live_week[wave] = self.week
         self.hypercare_until[wave] = self.week + self.scenario.support.hypercare_weeks
@@ -360,7 +362,12 @@ class RolloutModel(mesa.Model):
         state = pop.state[on]
         weight = a.w_usefulness / max(a.w_usefulness + a.w_ease, 1e-12)
         experienced = pr.rating_target(
-            usefulness, ease, weight, state == WORKAROUND, sc.attitude.workaround_penalty
+            usefulness,
+            ease,
+            weight,
+            state == WORKAROUND,
+            sc.attitude.workaround_penalty,
+            pop.rating_bias[on],
         )
         pop.rating[on] = pr.follow(pop.rating[on], experienced, sc.attitude.rate)
         modifier = 1.0 - a.acceptance_weight + a.acceptance_weight * accept

@@ -45,6 +45,7 @@ class Population:
     frustration: np.ndarray
     acceptance: np.ndarray
     rating: np.ndarray  # the user's lasting rating of the system they work with, 0-1 (SUS/100)
+    rating_bias: np.ndarray  # how much more (or less) favourably this user rates any system
     intention: np.ndarray  # intention to leave, 0-1
     state: np.ndarray  # int8, UsageState
     lost_hours: np.ndarray  # hours lost in the current week
@@ -88,6 +89,8 @@ def build_population(scenario: Scenario, rng: np.random.Generator) -> Population
     sigma = pop.sensitivity_sd
     sensitivity = per_role("sensitivity") * np.exp(rng.normal(-(sigma**2) / 2, sigma, n))
     unit_fit = rng.normal(0.0, scenario.system.unit_fit_sd, n_units)
+    attitude = scenario.attitude
+    bias = rng.normal(0.0, attitude.rating_sd, n)
     return Population(
         role=role,
         unit=unit,
@@ -104,7 +107,8 @@ def build_population(scenario: Scenario, rng: np.random.Generator) -> Population
         trained=np.zeros(n),
         frustration=np.zeros(n),
         acceptance=np.zeros(n),
-        rating=np.full(n, scenario.attitude.legacy_rating),
+        rating=np.clip(attitude.legacy_rating + bias, 0.0, 1.0),
+        rating_bias=bias,
         intention=np.zeros(n),
         state=np.full(n, UsageState.WAITING, dtype=np.int8),
         lost_hours=np.zeros(n),

@@ -201,12 +201,14 @@ def rating_target(
     weight_usefulness: float,
     working_around: np.ndarray,
     penalty: float,
+    bias: np.ndarray | float = 0.0,
 ) -> np.ndarray:
-    """The quality a user experiences this week, 0-1: perceived usefulness and ease of use
-    weighted as in the acceptance model (usefulness weighs more, Davis 1989), less a
-    penalty when the user works around the system (the work is done twice)."""
+    """The rating a user would give the system after this week, 0-1: perceived usefulness
+    and ease of use weighted as in the acceptance model (usefulness weighs more, Davis
+    1989), less a penalty when the user works around the system (the work is done twice),
+    shifted by the user's own ``bias`` (some users rate every system more critically)."""
     quality = weight_usefulness * usefulness + (1.0 - weight_usefulness) * ease
-    return np.clip(quality - penalty * working_around, 0.0, 1.0)
+    return np.clip(quality - penalty * working_around + bias, 0.0, 1.0)
 
 
 def follow(value: np.ndarray, target: np.ndarray, rate: float) -> np.ndarray:

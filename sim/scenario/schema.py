@@ -15,14 +15,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 INVOLVEMENT_PRESETS: dict[str, tuple[float, float]] = {
     # level: (participation, responsiveness)
-    "low": (0.05, 0.2),
+    "low": (0.05, 0.05),
     "high": (0.30, 0.8),
     "token": (0.30, 0.05),
 }
 """Presets for ``involvement.level``. Participation is the share of users who take part in
 design and testing; responsiveness the share of their feedback that changes the system.
-Token involvement is many participants whose objections have no effect (EVIDENCE.md:
-the Skolplattformen reference group, Millennium's involved staff)."""
+Low and token involvement both act on little of the feedback and differ only in how many
+users take part: token involvement is many participants whose objections have little
+effect (the Skolplattformen reference group, Millennium's involved staff; docs/cases.md)."""
 
 STRATEGIES = ("big_bang", "phased", "phased_gated")
 
@@ -202,10 +203,10 @@ class System(Section):
         le=1,
     )
     learning_loss: float = param(
-        0.45,
+        0.7,
         "Share of system hours lost by a user with zero proficiency (learning curve).",
-        source="calibrated: a healthy big bang of the default organisation dips about 25 % "
-        "(Bhargava & Mishra 2014)",
+        source="calibrated: a healthy big bang of the default organisation dips about 25-30 % "
+        "against the legacy baseline (Bhargava & Mishra 2014; UC Davis)",
         ge=0,
         le=1,
     )
@@ -361,9 +362,11 @@ class Training(Section):
         10.0, "Training hours that close half of the proficiency gap.", unit="h", gt=0
     )
     on_the_job: float = param(
-        0.03,
+        0.04,
         "Share of the proficiency gap closed by every 10 hours of use (learning by doing).",
         unit="1/10 h",
+        source="calibrated: a healthy big bang recovers from its dip within 3-5 months "
+        "(Bhargava & Mishra 2014)",
         ge=0,
         le=1,
     )
@@ -427,7 +430,7 @@ class Rollout(Section):
 class Involvement(Section):
     level: Literal["low", "high", "token", "custom"] = param(
         "low",
-        "Preset for (participation, responsiveness): low (0.05, 0.2), high (0.3, 0.8), "
+        "Preset for (participation, responsiveness): low (0.05, 0.05), high (0.3, 0.8), "
         "token (0.3, 0.05); custom requires both.",
         source="He & King 2008; Bano & Zowghi 2015",
     )
@@ -621,6 +624,15 @@ class Attitude(Section):
         ge=0,
         le=1,
     )
+    rating_sd: float = param(
+        0.15,
+        "Spread (standard deviation) between users in how they rate the same system: each "
+        "user's rating is offset by a fixed personal amount (some are more critical).",
+        source="SUS scores of one system typically vary by 15-20 points between users "
+        "(Bangor, Kortum & Miller 2008)",
+        ge=0,
+        le=0.5,
+    )
     workaround_penalty: float = param(
         0.2,
         "How much working around the system (work done twice) lowers the quality a user "
@@ -630,8 +642,7 @@ class Attitude(Section):
     )
     satisfied_threshold: float = param(
         0.7,
-        "Rating at or above which a user counts as satisfied in the survey (SUS 70: "
-        "'acceptable').",
+        "Rating at or above which a user counts as satisfied in the survey (SUS 70: 'acceptable').",
         source="Bangor, Kortum & Miller 2008 (SUS acceptability ranges)",
         ge=0,
         le=1,
