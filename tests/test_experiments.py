@@ -120,5 +120,5 @@ def test_sim_demo_quick(tmp_path):
     mentioned = {label for label in labels if f"'{label}'" in explanation}
     assert len(mentioned) >= 3
     # the numbers come from the results: the highest peak frustration is named
-    means = runs.groupby("condition")["peak_frustration"].mean()
-    assert f"Highest peak frustration: '{means.idxmax()}' ({means.max():.2f}" in explanation
+    means = runs.groupby("condition")["peak_frustration_live"].mean()
+    assert f"live users: '{means.idxmax()}' ({means.max():.2f}" in explanation

@@ -148,25 +148,38 @@ class WaveLog:
     """Each wave's users, week by week: mean loss share, mean frustration, adopted share."""
 
     def __init__(self, wave: np.ndarray, n_waves: int):
-        self.wave = wave
         self.n_waves = n_waves
+        self.size = np.bincount(wave, minlength=n_waves)
+        self._sum = _group_sum(wave, n_waves)
         self.loss: list[np.ndarray] = []
         self.frustration: list[np.ndarray] = []
         self.adopted: list[np.ndarray] = []
 
     def record(self, model: RolloutModel) -> None:
-        pop, k = model.population, self.n_waves
-        present = pop.state != LEFT
-        count = np.bincount(self.wave, weights=present, minlength=k)
-        hours = np.bincount(self.wave, weights=pop.hours * present, minlength=k)
-        lost = np.bincount(self.wave, weights=pop.lost_hours * present, minlength=k)
-        frustration = np.bincount(self.wave, weights=pop.frustration * present, minlength=k)
-        adopted = np.bincount(self.wave, weights=pop.state == ADOPTED, minlength=k)
-        size = np.bincount(self.wave, minlength=k)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.loss.append(np.where(hours > 0, lost / hours, 0.0))
-            self.frustration.append(np.where(count > 0, frustration / count, 0.0))
-            self.adopted.append(np.where(size > 0, adopted / size, 0.0))
+        k = self.n_waves
+        if not (model.wave_live_week >= 0).any():  # nothing to follow yet
+            zeros = np.zeros(k)
+            self.loss.append(zeros)
+            self.frustration.append(zeros)
+            self.adopted.append(zeros)
+            return
+        pop, total = model.population, self._sum
+        present = (pop.state != LEFT).astype(float)
+        count, hours = total(present), total(pop.hours * present)
+        lost, frustration = total(pop.lost_hours * present), total(pop.frustration * present)
+        adopted = total((pop.state == ADOPTED).astype(float))
+        self.loss.append(np.divide(lost, hours, out=np.zeros(k), where=hours > 0))
+        self.frustration.append(np.divide(frustration, count, out=np.zeros(k), where=count > 0))
+        self.adopted.append(np.divide(adopted, self.size, out=np.zeros(k), where=self.size > 0))
+
+
+def _group_sum(group: np.ndarray, k: int):
+    """A function summing an array per group: a segment sum when groups are contiguous
+    blocks in order (as the population builds waves), else a weighted bincount."""
+    if group.size and np.all(np.diff(group) >= 0) and np.all(np.bincount(group, minlength=k) > 0):
+        starts = np.searchsorted(group, np.arange(k))
+        return lambda x: np.add.reduceat(x, starts)
+    return lambda x: np.bincount(group, weights=x, minlength=k)
 
 
 def wave_records(model: RolloutModel) -> list[dict]:

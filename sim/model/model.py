@@ -113,6 +113,7 @@ class RolloutModel(mesa.Model):
         self.congestion = 0.0
         self.tickets_served = 0.0
         self.trained_this_week = 0.0
+        self.training_done = False
         self.work_indicators = {"productivity_loss": 0.0, "productivity_loss_live": 0.0}
 
     # --- schedule helpers used by the board ----------------------------------------------

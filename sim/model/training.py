@@ -39,25 +39,30 @@ def hours_needed(model: RolloutModel) -> np.ndarray:
     return np.where(pop.state != LEFT, need, 0.0)
 
 
-def start_weeks(model: RolloutModel) -> np.ndarray:
-    """The week each wave's training starts, from the current (possibly postponed) plan."""
+def start_weeks(model: RolloutModel, need: np.ndarray) -> np.ndarray:
+    """The week each wave's training starts, from the current (possibly postponed) plan,
+    given each user's remaining ``need``."""
     tr = model.scenario.training
     planned = model.wave_planned
     if tr.plan == "fixed":
         return planned - tr.window_weeks
-    need = np.bincount(model.population.wave, weights=hours_needed(model), minlength=planned.size)
-    return pr.training_starts(planned, need, capacity_per_week(model), tr.window_weeks)
+    per_wave = np.bincount(model.population.wave, weights=need, minlength=planned.size)
+    return pr.training_starts(planned, per_wave, capacity_per_week(model), tr.window_weeks)
 
 
 def train(model: RolloutModel) -> float:
     """One week of training; returns the trainee-hours delivered."""
     tr, pop = model.scenario.training, model.population
-    if tr.hours_per_user <= 0:
+    if tr.hours_per_user <= 0 or model.training_done:
         return 0.0
-    open_waves = start_weeks(model) <= model.week
+    need = hours_needed(model)
+    if not need.any():
+        model.training_done = True  # nobody needs more (users do not lose trained hours)
+        return 0.0
+    open_waves = start_weeks(model, need) <= model.week
     if not open_waves.any():
         return 0.0
-    need = np.where(open_waves[pop.wave], hours_needed(model), 0.0)
+    need = np.where(open_waves[pop.wave], need, 0.0)
     trainees = np.flatnonzero(need)
     if trainees.size == 0:
         return 0.0
@@ -75,7 +80,7 @@ def forget_while_waiting(model: RolloutModel) -> None:
     sc, pop = model.scenario, model.population
     if sc.training.forgetting <= 0:
         return
-    waiting = pop.state == WAITING
+    waiting = (pop.state == WAITING) & (pop.proficiency > pop.skill)
     if waiting.any():
         pop.proficiency[waiting] = pr.forget(
             pop.proficiency[waiting], pop.skill[waiting], sc.training.forgetting
