@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 import pytest
 
-from sim.model import RolloutModel
+from sim.model import RolloutModel, users
 from sim.model import processes as pr
 from sim.run import simulate
 from sim.scenario import load_scenario
@@ -98,7 +98,7 @@ def test_legacy_systems_cost_money_until_the_last_user_has_moved():
     while model.week < 100:
         before = model.accounts.cost
         model.step()
-        weekly.append((model.waves_live, model.accounts.cost - before))
+        weekly.append((model.schedule.waves_live, model.accounts.cost - before))
     still_old = [c for live, c in weekly if live < sc.effective_waves]
     all_moved = [c for live, c in weekly if live == sc.effective_waves]
     assert min(still_old) >= 1e7
@@ -124,7 +124,7 @@ def test_working_around_is_costed_as_duplicate_work():
         model.step()
     pop.state[:50] = pr.WORKAROUND
     mandatory = np.flatnonzero(pop.mandatory[:50])
-    model._work()
+    users.work(model)
     np.testing.assert_allclose(pop.lost_hours[mandatory], 0.4 * pop.hours[mandatory])
 
 
@@ -238,11 +238,11 @@ def _training_per_user(strategy: str, plan: str, **extra) -> float:
         }
     )
     model = RolloutModel(sc, seed=9)
-    last = int(model.wave_planned.max())
+    last = int(model.schedule.planned.max())
     trained = []
     while model.week <= last:
         # training per user in each wave at its go-live
-        due = np.flatnonzero(model.wave_planned == model.week)
+        due = np.flatnonzero(model.schedule.planned == model.week)
         for w in due:
             trained.append(model.population.trained[model.population.wave == w].mean())
         model.step()
@@ -323,9 +323,9 @@ def test_dissatisfaction_lasts_while_usability_stays_poor_and_lifts_when_fixed()
     years_2_3 = ts["dissatisfied_share"].iloc[10 + 52 : 10 + 156]
     assert years_2_3.min() > 0.6
     # fix the causes: a usable, fitted system
-    model.usability = 0.95
-    model.fit = 0.95
-    model._refresh_derived()
+    model.system.usability = 0.95
+    model.system.fit = 0.95
+    model.system.refresh(model.population.fit_offset)
     for _ in range(52 * 2):
         model.step()
     after = model.timeseries()["dissatisfied_share"]

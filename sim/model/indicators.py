@@ -59,7 +59,7 @@ def weekly(model: RolloutModel) -> dict[str, float]:
     n = pop.size
     present = n - by_state[LEFT]
     live = by_state[[LIVE, ADOPTED, WORKAROUND]].sum()
-    unit_live = float(model.wave_sizes[model.wave_live_week >= 0].sum())
+    unit_live = float(model.schedule.sizes[model.schedule.live_week >= 0].sum())
     prof_sum = np.bincount(pop.state, weights=pop.proficiency, minlength=N_STATES)
     role_size = np.maximum(table.sum(axis=1), 1)
     role_present = np.maximum(role_size - table[:, LEFT], 1)
@@ -76,18 +76,18 @@ def weekly(model: RolloutModel) -> dict[str, float]:
         ),
         **model.work_indicators,
         **_attitudes(model, live),
-        "open_defects": model.open_defects,
-        "defects_found": model.defects_found,
-        "support_backlog": model.support_backlog * model.scenario.population.scale,
+        "open_defects": model.system.open_defects,
+        "defects_found": model.system.defects_found,
+        "support_backlog": model.desk.backlog * model.scenario.population.scale,
         "cumulative_cost": model.accounts.cost / 1e6,
         "cumulative_benefit": model.accounts.benefit / 1e6,
         "net_benefit": model.accounts.net_benefit / 1e6,
-        "waves_live": model.waves_live,
-        "postponements": model.postponements,
+        "waves_live": model.schedule.waves_live,
+        "postponements": model.schedule.postponements,
         "halted": int(model.board.paused),
-        "fit": model.fit,
-        "usability": model.usability,
-        "knowledge": model.knowledge,
+        "fit": model.system.fit,
+        "usability": model.system.usability,
+        "knowledge": model.team.mean_knowledge,
         "mean_proficiency": share(prof_sum.sum() - prof_sum[LEFT], present),
     }
     per_role = {
@@ -157,7 +157,7 @@ class WaveLog:
 
     def record(self, model: RolloutModel) -> None:
         k = self.n_waves
-        if not (model.wave_live_week >= 0).any():  # nothing to follow yet
+        if not (model.schedule.live_week >= 0).any():  # nothing to follow yet
             zeros = np.zeros(k)
             self.loss.append(zeros)
             self.frustration.append(zeros)
@@ -189,11 +189,11 @@ def wave_records(model: RolloutModel) -> list[dict]:
     adopted = np.array(log.adopted)
     records = []
     for w in range(log.n_waves):
-        week = int(model.wave_live_week[w])
+        week = int(model.schedule.live_week[w])
         record = {
             "wave": w,
-            "size": int(model.wave_sizes[w]),
-            "planned_week": int(model.wave_first_plan[w]),
+            "size": int(model.schedule.sizes[w]),
+            "planned_week": int(model.schedule.first_plan[w]),
             "golive_week": week if week >= 0 else None,
             "peak_loss": None,
             "weeks_to_recover": None,
@@ -204,7 +204,7 @@ def wave_records(model: RolloutModel) -> list[dict]:
         }
         if week >= 0:
             record["readiness"], record["readiness_measured"] = (
-                float(v) for v in model.wave_readiness[w]
+                float(v) for v in model.schedule.readiness[w]
             )
             after = slice(week + 1, None)  # row t holds the state after week t - 1
             wave_loss = loss[after, w]

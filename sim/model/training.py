@@ -43,7 +43,7 @@ def start_weeks(model: RolloutModel, need: np.ndarray) -> np.ndarray:
     """The week each wave's training starts, from the current (possibly postponed) plan,
     given each user's remaining ``need``."""
     tr = model.scenario.training
-    planned = model.wave_planned
+    planned = model.schedule.planned
     if tr.plan == "fixed":
         return planned - tr.window_weeks
     per_wave = np.bincount(model.population.wave, weights=need, minlength=planned.size)
@@ -66,7 +66,7 @@ def train(model: RolloutModel) -> float:
     trainees = np.flatnonzero(need)
     if trainees.size == 0:
         return 0.0
-    order = np.argsort(model.wave_planned, kind="stable")
+    order = np.argsort(model.schedule.planned, kind="stable")
     given = pr.train_in_order(need[trainees], pop.wave[trainees], order, capacity_per_week(model))
     pop.trained[trainees] += given
     pop.proficiency[trainees] = pr.train_proficiency(

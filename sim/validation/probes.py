@@ -38,7 +38,7 @@ def probe_users(scenario: Scenario, seed: int, weeks: int = 26) -> UserProbe:
     try:
         while model.running:
             model.step()
-            first = model.wave_live_week[model.wave_live_week >= 0]
+            first = model.schedule.live_week[model.schedule.live_week >= 0]
             if first.size and len(rows) < weeks:
                 live = np.isin(pop.state, LIVE_STATES)
                 rows.append(np.where(live, pop.frustration, np.nan))
