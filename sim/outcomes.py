@@ -45,6 +45,11 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "open_defects": ("Defects found and not yet fixed", "defects"),
     "defects_found": ("Defects found so far", "defects"),
     "support_backlog": ("Support tickets waiting, scaled to the real organisation", "tickets"),
+    "support_wait": ("Wait for the help desk, in hours of its opening time", "h"),
+    "peer_answered_share": (
+        "Share of this week's questions answered by super-users in the unit",
+        "share",
+    ),
     "cumulative_cost": ("Costs so far, scaled to the real organisation", "MSEK"),
     "cumulative_benefit": ("Value of hours saved so far, scaled to the real organisation", "MSEK"),
     "net_benefit": (
@@ -54,7 +59,12 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "waves_live": ("Waves live", "count"),
     "postponements": ("Go-lives postponed so far", "count"),
     "halted": ("Whether the board has halted the rollout this week (1) or not (0)", "0/1"),
-    "fit": ("Fit of the system to local processes", "0-1"),
+    "fit": ("Fit of the system to local processes (before each unit's own offset)", "0-1"),
+    "local_misfit": (
+        "Mean over units of the local misfit still to localise (negative part of the offset)",
+        "0-1",
+    ),
+    "misfit_known": ("Share of units whose own misfit the programme knows", "share"),
     "usability": ("Usability of the system (SUS/100)", "0-1"),
     "knowledge": ("Consultants' mean domain knowledge", "0-1"),
     "mean_proficiency": ("Mean proficiency of present users", "0-1"),
@@ -119,6 +129,11 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     ),
     "postponements": ("Go-lives postponed by the board", "count"),
     "golives_despite_warnings": ("Waves sent live below the unpressured readiness bar", "count"),
+    "pilot_one_go": (
+        "After a pilot, the rest went live in one go (1) or was phased (0); None: no decision",
+        "0/1",
+    ),
+    "peak_support_wait": ("Longest weekly wait for the help desk", "h"),
     "halted": ("Whether the board halted the rollout (1) or not (0)", "0/1"),
     "halt_week": ("Week of the first halt", "week"),
     "first_golive_week": ("Week of the first go-live", "week"),
@@ -158,6 +173,11 @@ WAVE_FIELDS: dict[str, tuple[str, str]] = {
     "readiness": ("The wave's true readiness at go-live (skills, testing, defects, fit)", "0-1"),
     "readiness_measured": (
         "The wave's readiness as the board measured it at go-live, before filtering",
+        "0-1",
+    ),
+    "misfit_at_start": ("Mean local misfit of the wave's units at the start", "0-1"),
+    "misfit_at_golive": (
+        "Mean local misfit of the wave's units at go-live (after what was localised before)",
         "0-1",
     ),
 }

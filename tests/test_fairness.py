@@ -19,7 +19,14 @@ from sim.run import simulate
 from sim.scenario import load_scenario
 
 DEFAULT = Path(__file__).resolve().parents[1] / "scenarios" / "default.toml"
-SMALL = {"population.size": 600, "population.units": 12, "run.steps": 120}
+SMALL = {
+    "population.size": 600,
+    "population.units": 12,
+    "run.steps": 120,
+    # the default help desk per user: 31 + 16 staff serve the default 20,000 users
+    "support.staff": 9,
+    "support.hypercare_staff": 5,
+}
 
 
 def scenario(**overrides):
@@ -308,6 +315,7 @@ def _poor_usability_model(seed: int = 10) -> RolloutModel:
             "system.usability_ceiling": 0.2,  # nothing improves it
             "system.initial_fit": 0.5,
             "system.fit_ceiling": 0.5,
+            "system.unit_fit_sd": 0.0,  # no local misfit to localise: fit stays 0.5
             "training.hours_per_user": 40,
             "training.capacity": 400,
         }
@@ -325,7 +333,7 @@ def test_dissatisfaction_lasts_while_usability_stays_poor_and_lifts_when_fixed()
     # fix the causes: a usable, fitted system
     model.system.usability = 0.95
     model.system.fit = 0.95
-    model.system.refresh(model.population.fit_offset)
+    model.system.refresh()
     for _ in range(52 * 2):
         model.step()
     after = model.timeseries()["dissatisfied_share"]

@@ -2,11 +2,13 @@
 
 Every week the model books, scaled to the real organisation:
 
-- **costs**: users' hours lost where work is worse than before the rollout, users' hours in
-  training and involvement, trainers, consultants, support tickets, the new system's
-  operation once any unit is live, the extra cost of running old and new side by side,
-  and the legacy systems until the last user has moved;
-- **benefits**: users' hours saved where work is better than before;
+- **costs**: users' hours lost where work is worse than before the rollout, and users'
+  hours in training, involvement, process-analysis workshops and (super-users) helping
+  colleagues, each at the user's wage (the role's ``wage``, else ``costs.wage``); trainers;
+  consultants; process analysts; help-desk staff (paid whether busy or not); the new
+  system's operation once any unit is live, the extra cost of running old and new side by
+  side, and the legacy systems until the last user has moved;
+- **benefits**: users' hours saved where work is better than before, at their wages;
 - **net benefit**: what the programme is worth compared with staying on the legacy systems
   for the whole horizon, which pays the legacy systems every week and loses no hours:
   ``legacy_per_week + benefits - costs`` each week, discounted at ``costs.discount_rate``
@@ -26,6 +28,21 @@ from sim.scenario import Scenario
 
 
 @dataclass
+class Week:
+    """What one week used, to be booked. User quantities are per agent (scaled up when
+    booked); staff hours are real hours."""
+
+    lost_hours: np.ndarray  # per user, against the baseline (negative: saved)
+    wage: np.ndarray  # per user, SEK/h
+    user_time: float = 0.0  # users' hours in training, involvement, workshops, helping, at wage
+    trainee_hours: float = 0.0  # training delivered (trainers' hours)
+    desk_hours: float = 0.0  # help-desk staff on duty
+    analyst_hours: float = 0.0  # process analysts
+    any_live: bool = False
+    all_live: bool = False
+
+
+@dataclass
 class Accounts:
     """Running totals in SEK (scaled to the real organisation) and agent-hours."""
 
@@ -34,37 +51,26 @@ class Accounts:
     net_benefit: float = 0.0  # discounted
     hours_lost: float = 0.0  # net agent-hours lost against the baseline (negative: saved)
 
-    def book(
-        self,
-        scenario: Scenario,
-        week: int,
-        *,
-        lost_hours: np.ndarray,
-        training_hours: float,
-        involvement_hours: float,
-        tickets: float,
-        any_live: bool,
-        all_live: bool,
-    ) -> None:
-        """Book one week. ``lost_hours`` are per-user hours lost against the baseline
-        (negative where work is better than before)."""
+    def book(self, scenario: Scenario, week: int, used: Week) -> None:
+        """Book one week."""
         c, scale = scenario.costs, scenario.population.scale
-        lost = float(np.clip(lost_hours, 0.0, None).sum())
-        saved = float(np.clip(-lost_hours, 0.0, None).sum())
-        self.hours_lost += lost - saved
-        user_hours = lost + training_hours + involvement_hours
-        cost = user_hours * scale * c.wage + training_hours * scale * c.trainer_rate
-        cost += (
-            scenario.consultants.count * scenario.consultants.hours_per_week * (c.consultant_rate)
+        lost = np.clip(used.lost_hours, 0.0, None)
+        saved = np.clip(-used.lost_hours, 0.0, None)
+        self.hours_lost += float(lost.sum() - saved.sum())
+        cost = (float(lost @ used.wage) + used.user_time) * scale
+        cost += used.trainee_hours * scale * c.trainer_rate
+        consultants = scenario.consultants
+        cost += (consultants.count * consultants.hours_per_week + used.analyst_hours) * (
+            c.consultant_rate
         )
-        cost += tickets * scale * c.support_rate
-        if any_live:
+        cost += used.desk_hours * c.helpdesk_rate
+        if used.any_live:
             cost += c.system_per_week
-        if any_live and not all_live:
+        if used.any_live and not used.all_live:
             cost += c.dual_running_per_week
-        if not all_live:
+        if not used.all_live:
             cost += c.legacy_per_week
-        benefit = saved * scale * c.wage
+        benefit = float(saved @ used.wage) * scale
         self.cost += cost
         self.benefit += benefit
         self.net_benefit += discount(c.discount_rate, week) * (c.legacy_per_week + benefit - cost)

@@ -5,7 +5,12 @@ delayed and filtered reports of the organisation, measures each wave's readiness
 (:func:`readiness`), and decides each week whether the waves that are due go live or are
 postponed, whether to extend hypercare, and whether to halt. A culture of silence removes
 the share ``filtering`` of bad news; schedule pressure lowers the readiness demanded
-(Repenning 2002; KPMG review of Millennium 2025). See docs/ODD.md, section 7.2.
+(Repenning 2002; KPMG review of Millennium 2025).
+
+With the ``pilot`` strategy the rest of the organisation is planned to go live in one go
+``pilot_weeks`` after the pilot; when that date comes the board decides, on its report of
+the pilot (the only live units), whether to keep that plan or to phase the rest
+(:meth:`DecisionMaker.decide_after_pilot`). See docs/ODD.md, section 7.2.
 """
 
 from __future__ import annotations
@@ -49,6 +54,7 @@ class Schedule:
         self.sizes = np.asarray(sizes)
         self.hypercare_until = np.full(n, -1)
         self.readiness = np.full((n, 2), np.nan)  # (true, measured) at go-live
+        self.misfit = np.full((n, 2), np.nan)  # mean misfit of the units (start, go-live)
         self.postponements = 0
 
     @property
@@ -84,8 +90,13 @@ class Schedule:
 
 
 def planned_weeks(scenario) -> np.ndarray:
-    """Wave *w* is planned ``first_golive_week + w * wave_interval_weeks`` weeks from the start."""
+    """Wave *w* is planned ``first_golive_week + w * wave_interval_weeks`` weeks from the
+    start; with a pilot, every later wave is planned ``pilot_weeks`` after the pilot (the
+    rest in one go, unless the board decides otherwise)."""
     r = scenario.rollout
+    if r.strategy == "pilot":
+        rest = np.full(scenario.effective_waves - 1, r.first_golive_week + r.pilot_weeks)
+        return np.concatenate(([r.first_golive_week], rest))
     return r.first_golive_week + np.arange(scenario.effective_waves) * r.wave_interval_weeks
 
 
@@ -99,14 +110,13 @@ def readiness(model: RolloutModel, wave: int) -> tuple[float, float]:
     """
     sc, pop = model.scenario, model.population
     members = (pop.wave == wave) & (pop.state != LEFT)
-    target = sc.training.hours_per_user
     if not members.any():
         skills = delivered = 1.0
     else:
         skills = float(pop.proficiency[members].mean())
-        delivered = (
-            float(np.minimum(pop.trained[members] / target, 1.0).mean()) if target > 0 else 1.0
-        )
+        target = model.training_plan[members]
+        done = np.divide(pop.trained[members], target, out=np.ones(target.size), where=target > 0)
+        delivered = float(np.minimum(done, 1.0).mean())
     system = model.system
     tested = pr.detection_probability(system.test_effort)
     defects = 1.0 - min(1.0, system.open_defects / sc.governance.max_open_defects)
@@ -115,9 +125,14 @@ def readiness(model: RolloutModel, wave: int) -> tuple[float, float]:
 
 
 def go_live(model: RolloutModel, wave: int) -> None:
-    """The wave's waiting users become live; its readiness is recorded; hypercare starts."""
-    pop, schedule = model.population, model.schedule
+    """The wave's waiting users become live; its readiness and its units' remaining misfit
+    are recorded; hypercare starts. (From now on, with learning from experience, all its
+    users report its misfit: :func:`sim.model.system.report_misfit`.)"""
+    pop, schedule, misfit = model.population, model.schedule, model.system.misfit
     schedule.readiness[wave] = readiness(model, wave)
+    units = np.flatnonzero(misfit.unit_wave == wave)
+    at_start = np.maximum(-misfit.start[units], 0.0).mean()
+    schedule.misfit[wave] = (at_start, misfit.remaining()[units].mean())
     pop.state[(pop.wave == wave) & (pop.state == WAITING)] = LIVE
     schedule.live_week[wave] = model.week
     schedule.hypercare_until[wave] = model.week + model.scenario.support.hypercare_weeks
@@ -134,6 +149,7 @@ class DecisionMaker(mesa.Agent):
         self.paused_until: float = -1
         self.halt_week: int | None = None
         self.despite_warnings = 0
+        self.pilot_one_go: bool | None = None  # the decision after a pilot
 
     # --- sensing ---------------------------------------------------------------------
     def observe(self, report: Report) -> None:
@@ -157,27 +173,62 @@ class DecisionMaker(mesa.Agent):
         return self.model.week < self.paused_until
 
     # --- deciding --------------------------------------------------------------------
-    def decide(self) -> int | None:
-        """Apply the rollout policy for this week; return the wave to go live, if any."""
-        model, g, schedule = self.model, self.model.scenario.governance, self.schedule
+    def decide(self) -> list[int]:
+        """Apply the rollout policy for this week; return the waves to go live (usually
+        none or one; a pilot's rest in one go is several waves on the same week)."""
+        model, schedule = self.model, self.schedule
         rep = self.reported()
         if schedule.waves_live > 0:
             self._supervise(rep)
-        wave = schedule.next_wave()
-        if wave is None or schedule.planned[wave] > model.week:
-            return None
-        if self.paused:
-            schedule.postpone(wave, until=self.paused_until, count=False)
-            return None
+        going: list[int] = []
+        for wave in range(schedule.n_waves):
+            if schedule.live_week[wave] >= 0 or wave in going:
+                continue
+            if schedule.planned[wave] > model.week:
+                break
+            if self.paused:
+                schedule.postpone(wave, until=self.paused_until, count=False)
+                break
+            if self._pilot_pending(wave):
+                self.decide_after_pilot(rep)
+            if not self._go(wave, rep):
+                break
+            going.append(wave)
+        return going
+
+    def _go(self, wave: int, rep: Report) -> bool:
+        """Whether the due ``wave`` goes live now; if not, it is postponed."""
+        model, g, schedule = self.model, self.model.scenario.governance, self.schedule
         true_ready, measured = readiness(model, wave)
         shown_ready = measured + g.filtering * (1 - measured)
         bar = g.readiness_threshold * (1 - g.schedule_pressure)
         forced = schedule.postponed[wave] >= g.max_postponements
         if forced or (self._gate_open(rep) and shown_ready >= bar):
             self.despite_warnings += int(true_ready < g.readiness_threshold)
-            return wave
+            return True
         schedule.postpone(wave, until=model.week + g.postpone_weeks, count=True)
-        return None
+        return False
+
+    def _pilot_pending(self, wave: int) -> bool:
+        return (
+            self.model.scenario.rollout.strategy == "pilot"
+            and wave == 1
+            and self.pilot_one_go is None
+        )
+
+    def decide_after_pilot(self, rep: Report) -> None:
+        """The pilot has been live for its evaluation period: if the reported frustration
+        of live users is at most ``gate_max_frustration`` and their reported adoption at
+        least ``gate_min_adoption``, the rest goes live in one go as planned; otherwise the
+        board phases it, one wave every ``wave_interval_weeks`` from now on."""
+        r, schedule = self.model.scenario.rollout, self.schedule
+        self.pilot_one_go = (
+            rep.frustration_live <= r.gate_max_frustration
+            and rep.adoption_live >= r.gate_min_adoption
+        )
+        if not self.pilot_one_go:
+            rest = np.arange(schedule.n_waves - 1)
+            schedule.planned[1:] = schedule.planned[1] + rest * r.wave_interval_weeks
 
     def _gate_open(self, rep: Report) -> bool:
         r = self.model.scenario.rollout

@@ -78,7 +78,9 @@ def weekly(model: RolloutModel) -> dict[str, float]:
         **_attitudes(model, live),
         "open_defects": model.system.open_defects,
         "defects_found": model.system.defects_found,
-        "support_backlog": model.desk.backlog * model.scenario.population.scale,
+        "support_backlog": model.desk.backlog,
+        "support_wait": model.desk.wait,
+        "peer_answered_share": share(model.desk.peer_answered, model.desk.raised),
         "cumulative_cost": model.accounts.cost / 1e6,
         "cumulative_benefit": model.accounts.benefit / 1e6,
         "net_benefit": model.accounts.net_benefit / 1e6,
@@ -86,6 +88,8 @@ def weekly(model: RolloutModel) -> dict[str, float]:
         "postponements": model.schedule.postponements,
         "halted": int(model.board.paused),
         "fit": model.system.fit,
+        "local_misfit": float(model.system.misfit.remaining().mean()),
+        "misfit_known": float(model.system.misfit.known_unit.mean()),
         "usability": model.system.usability,
         "knowledge": model.team.mean_knowledge,
         "mean_proficiency": share(prof_sum.sum() - prof_sum[LEFT], present),
@@ -201,10 +205,15 @@ def wave_records(model: RolloutModel) -> list[dict]:
             "weeks_to_80": None,
             "readiness": None,
             "readiness_measured": None,
+            "misfit_at_start": None,
+            "misfit_at_golive": None,
         }
         if week >= 0:
             record["readiness"], record["readiness_measured"] = (
                 float(v) for v in model.schedule.readiness[w]
+            )
+            record["misfit_at_start"], record["misfit_at_golive"] = (
+                float(v) for v in model.schedule.misfit[w]
             )
             after = slice(week + 1, None)  # row t holds the state after week t - 1
             wave_loss = loss[after, w]
@@ -252,6 +261,7 @@ def summarise(ts: pd.DataFrame, extra: dict) -> dict:
         "final_workaround": _final(ts, "workaround_rate"),
         "peak_productivity_loss_live": float(ts["productivity_loss_live"].max()),
         "final_productivity_loss": _final(ts, "productivity_loss"),
+        "peak_support_wait": float(ts["support_wait"].max()),
         "total_cost": float(ts["cumulative_cost"].iloc[-1]),
         "total_benefit": float(ts["cumulative_benefit"].iloc[-1]),
         "net_benefit": float(ts["net_benefit"].iloc[-1]),

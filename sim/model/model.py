@@ -3,11 +3,15 @@
 One step is one week. ``RolloutModel`` only builds the parts and calls them in order; each
 actor's behaviour lives in its own module:
 
-- the programme board and its schedule: :mod:`sim.model.board`;
-- the consultants (defects, localisation, domain knowledge): :mod:`sim.model.consultants`;
-- the system (fit, usability, defects, testing): :mod:`sim.model.system`;
+- the programme board and its schedule (go-lives, readiness, the pilot decision):
+  :mod:`sim.model.board`;
+- the consultants (defects, tickets, localisation, domain knowledge):
+  :mod:`sim.model.consultants`;
+- the system (fit, local misfits, usability, defects, testing): :mod:`sim.model.system`;
+- process analysis before build: :mod:`sim.model.analysis`;
+- user involvement over time and feedback: :mod:`sim.model.involvement`;
 - training: :mod:`sim.model.training`;
-- the help desk: :mod:`sim.model.support`;
+- support (super-users, the help desk, hypercare): :mod:`sim.model.support`;
 - the users (work, feel, accept or avoid, leave): :mod:`sim.model.users`;
 - the accounts: :mod:`sim.model.accounts`; the weekly indicators: :mod:`sim.model.indicators`.
 
@@ -24,14 +28,15 @@ import mesa
 import numpy as np
 import pandas as pd
 
+from sim.model import analysis, indicators, system, training, users
 from sim.model import board as bd
-from sim.model import indicators, system, training, users
 from sim.model import processes as pr
-from sim.model.accounts import Accounts
+from sim.model.accounts import Accounts, Week
 from sim.model.agents import UserAgent
 from sim.model.consultants import Consultant, ConsultantTeam, build_and_localise
+from sim.model.involvement import Feedback
 from sim.model.population import build_network, build_population
-from sim.model.support import HelpDesk
+from sim.model.support import HelpDesk, live_super_users
 from sim.outcomes import STEP_COLUMNS, role_columns
 from sim.scenario import Scenario
 from sim.seeding import fresh_seed
@@ -64,17 +69,13 @@ class RolloutModel(mesa.Model):
         self.population = pop = build_population(sc, self.rng)
         self.network = build_network(sc, pop.unit, self.rng)
         UserAgent.create_agents(self, sc.population.size, index=list(range(sc.population.size)))
-        self.participation, self.responsiveness = sc.involvement.resolved
         self.voluntary = (~pop.mandatory).astype(float)
         self.retention = pr.practice_retention(pop.hours, sc.training.on_the_job)
         self.social_weight = sc.adoption.w_social * np.where(
             pop.mandatory, 1.0, sc.adoption.voluntary_social
         )
-        self.feedback = pr.feedback_strength(
-            self.participation, self.responsiveness, sc.involvement.saturation
-        )
-        self.system = system.SystemState.initial(sc)
-        self.system.refresh(pop.fit_offset)
+        self.training_plan = training.planned_hours(sc, pop)
+        self.system = system.SystemState.initial(sc, pop)
         self.team = ConsultantTeam(sc)
         Consultant.create_agents(
             self, sc.consultants.count, index=list(range(sc.consultants.count))
@@ -85,9 +86,9 @@ class RolloutModel(mesa.Model):
         self.board = bd.DecisionMaker(self, schedule)
         self.schedule = schedule
         self.desk = HelpDesk()
+        self.feedback = Feedback(self)
         self.feelings = users.Feelings(self)
         self.accounts = Accounts()
-        self.trained_this_week = 0.0
         self.training_done = False
         self.work_indicators = users.QUIET
         self.wave_log = indicators.WaveLog(pop.wave, schedule.n_waves)
@@ -103,12 +104,15 @@ class RolloutModel(mesa.Model):
     def step(self) -> None:
         """Advance one week. Past the scenario's horizon (``run.steps``) ``running`` is
         false, so Mesa's ``run_model()`` stops there; ``step()`` itself still works."""
-        wave = self.board.decide()
+        waves = self.board.decide()
+        self.feedback.update()
+        analysts, workshops = analysis.week(self)
+        system.report_misfit(self)
         build_and_localise(self)
         system.test(self)
-        self.trained_this_week = training.train(self)
+        trained, trainee_time = training.train(self)
         training.forget_while_waiting(self)
-        if wave is not None:
+        for wave in waves:
             bd.go_live(self, wave)
         loss = users.work(self)
         # Working around is coping: it relieves the strain the system causes; its
@@ -116,23 +120,35 @@ class RolloutModel(mesa.Model):
         pop = self.population
         self.feelings.feel(np.where(pop.state == pr.WORKAROUND, 0.0, loss))
         users.accept_or_avoid(self)
-        self._account()
+        self._account(trained, trainee_time, analysts, workshops)
         self.week += 1
         self.running = self.week < self.scenario.run.steps
         self._record()
 
-    def _account(self) -> None:
+    def _account(
+        self, trained: float, trainee_time: float, analysts: float, workshops: float
+    ) -> None:
+        """Book the week: users' time at their wages, staff hours, running costs."""
         sc, pop = self.scenario, self.population
-        participants = float((pop.involved & (pop.state == pr.WAITING)).sum())
+        present = pop.state != pr.LEFT
+        user_time = trainee_time
+        user_time += sc.involvement.hours_per_week * float(pop.wage @ self.feedback.taking_part)
+        user_time += sc.support.super_user_hours * float(pop.wage @ live_super_users(self))
+        if workshops:
+            user_time += workshops * float(pop.wage @ present)
         self.accounts.book(
             sc,
             self.week,
-            lost_hours=pop.lost_hours,
-            training_hours=self.trained_this_week,
-            involvement_hours=participants * sc.involvement.hours_per_week,
-            tickets=self.desk.served,
-            any_live=self.schedule.waves_live > 0,
-            all_live=self.schedule.all_live,
+            Week(
+                lost_hours=pop.lost_hours,
+                wage=pop.wage,
+                user_time=user_time,
+                trainee_hours=trained,
+                desk_hours=self.desk.staff_hours,
+                analyst_hours=analysts,
+                any_live=self.schedule.waves_live > 0,
+                all_live=self.schedule.all_live,
+            ),
         )
 
     # --- observation ---------------------------------------------------------------------
@@ -170,6 +186,9 @@ class RolloutModel(mesa.Model):
             "last_golive_week": int(live.max()) if live.size == live_week.size else None,
             "halt_week": self.board.halt_week,
             "golives_despite_warnings": self.board.despite_warnings,
+            "pilot_one_go": None
+            if self.board.pilot_one_go is None
+            else int(self.board.pilot_one_go),
             "hours_lost_per_user": self.accounts.hours_lost / self.population.size,
             "total_hours_lost": self.accounts.hours_lost * scale,
         }

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.model import indicators
+from sim.model import indicators, support
 from sim.model import processes as pr
 
 if TYPE_CHECKING:
@@ -29,8 +29,9 @@ def work(model: RolloutModel) -> np.ndarray:
     on = (pop.state == LIVE) | (pop.state == ADOPTED)
     bypass = (pop.state == WORKAROUND) & pop.mandatory
     loss = np.zeros(pop.size)
-    model.desk.served = 0.0
     pop.lost_hours = loss
+    if not on.any():
+        model.desk.idle(model)
     if not (on.any() or bypass.any()):  # nobody on the new system yet: the baseline
         model.work_indicators = QUIET
         return loss
@@ -49,12 +50,15 @@ def work(model: RolloutModel) -> np.ndarray:
     present = pop.state != LEFT
     waiting_share = np.count_nonzero(pop.state == WAITING) / max(np.count_nonzero(present), 1)
     friction = np.minimum(friction + s.interface_loss * waiting_share, 1.0)
-    friction = np.minimum(friction * model.desk.week(model, friction, on), 1.0)
+    if on.any():
+        waiting_for_help = model.desk.week(model, on, friction * pop.hours[on])
+        friction = np.minimum(friction * waiting_for_help, 1.0)
     gain = pr.realised_gain(s.productivity_gain, fit, pop.proficiency[on])
     loss[on] = friction - gain
     loss[bypass] = sc.workaround.workaround_loss
     pop.lost_hours = loss * pop.hours
     pop.proficiency[on] = pr.learn_by_doing(pop.proficiency[on], model.retention[on])
+    support.coach(model, on)
     live = on | (pop.state == WORKAROUND)
     model.work_indicators = {
         "productivity_loss": indicators.share(pop.lost_hours.sum(), pop.hours[present].sum()),

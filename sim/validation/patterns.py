@@ -48,7 +48,7 @@ HEALTHY_BIG_BANG = {
 
 LOW_READINESS = {
     "system.initial_fit": 0.35,
-    "system.fit_ceiling": 0.55,
+    "analysis.ceiling_without": 0.55,
     "consultants.initial_knowledge": 0.15,
     "system.latent_defects": 600,
     "testing.start_week": 44,
@@ -59,7 +59,7 @@ late testing, training material that does not fit users."""
 
 HIGH_READINESS = {
     "system.initial_fit": 0.85,
-    "system.fit_ceiling": 0.95,
+    "analysis.ceiling_without": 0.95,
     "system.initial_usability": 0.75,
     "system.latent_defects": 100,
     "testing.start_week": 0,
@@ -75,12 +75,14 @@ NO_LEARNING = {
     "involvement.responsiveness": 0.0,
     "consultants.localisation_rate": 0.0,
     "consultants.fix_share": 0.0,
+    "learning.from_experience": False,
     "governance.readiness_threshold": 0.0,
     "governance.halt_frustration": 1.0,
 }
 """No learning between waves: no feedback acted upon (so no gain in consultants' knowledge
-or usability), no localisation and no defect fixing, and a board that keeps the schedule
-and never halts, so every wave meets the system as the first one did."""
+or usability), no localisation and no defect fixing, no learning from live experience (the
+early waves' misfits are not discovered, so not localised for later ones), and a board that
+keeps the schedule and never halts, so every wave meets the system as the first one did."""
 
 WITH_LEARNING = {
     **NO_LEARNING,
@@ -88,15 +90,16 @@ WITH_LEARNING = {
     "involvement.responsiveness": 0.8,
     "consultants.localisation_rate": 0.002,
     "consultants.fix_share": 0.5,
+    "learning.from_experience": True,
 }
-"""The same rollout with learning: the high-involvement preset's feedback, and the default
-localisation and fixing capacity."""
+"""The same rollout with learning: the high-involvement preset's feedback, the default
+localisation and fixing capacity, and learning from the early waves' experience."""
 
 LEVERS: dict[str, tuple[str, object, object, str]] = {
     # lever: (dotted key, low end, high end, source of the range)
     "training": ("training.hours_per_user", 4.0, 32.0, "Longhurst et al. 2019 (3-5 days best)"),
     "involvement": ("involvement.level", "low", "high", "He & King 2008 (presets)"),
-    "support": ("support.capacity", 12.5, 50.0, "assumption: half to double the default"),
+    "support": ("support.staff", 15, 62, "assumption: half to double the default desk"),
     "hypercare": ("support.hypercare_weeks", 2, 8, "practitioner guidance: 2-8 weeks"),
     "consultants": ("consultants.count", 10, 40, "assumption: half to double the default"),
     "testing": ("testing.start_week", 44, 0, "KPMG 2025 (late testing) vs from the start"),
@@ -106,8 +109,8 @@ LEVERS: dict[str, tuple[str, object, object, str]] = {
 while every other parameter keeps its default (ten Broeke et al. 2016, JASSS 19(1):5)."""
 
 IMPLEMENTATION = {
-    "poor": {"training.hours_per_user": 4.0, "support.capacity": 12.5},
-    "good": {"training.hours_per_user": 32.0, "support.capacity": 50.0},
+    "poor": {"training.hours_per_user": 4.0, "support.staff": 15},
+    "good": {"training.hours_per_user": 32.0, "support.staff": 62},
 }
 """Poor and good implementation support (training and help desk) for the burnout check,
 within the lever ranges above."""
@@ -555,7 +558,7 @@ def check_teachers_frustrated(ctx: Context) -> CheckResult:
         Target(0.5, math.inf, "Hanauer et al. 2016 (down over 25 months); Ramboll 2020"),
         kind=CALIBRATED,
         unit="years 2-3 / peak teacher frustration",
-        note="teachers' skill, training hours and support capacity were tuned to the case's "
+        note="teachers' skill, training hours and help-desk staff were tuned to the case's "
         "facts; operational: frustration in years 2-3 stays at least half its peak",
     )
 
@@ -601,7 +604,8 @@ def check_teachers_dissatisfied(ctx: Context) -> CheckResult:
 
 PLANNED_SYSTEM = {
     "system.initial_fit": 1.0,
-    "system.fit_ceiling": 1.0,
+    "analysis.ceiling_without": 1.0,
+    "analysis.ceiling_with": 1.0,
     "system.initial_usability": 1.0,
     "system.usability_ceiling": 1.0,
     "system.latent_defects": 0,
