@@ -52,12 +52,13 @@ class Accounts:
     hours_lost: float = 0.0  # net agent-hours lost against the baseline (negative: saved)
 
     def book(self, scenario: Scenario, week: int, used: Week) -> None:
-        """Book one week."""
+        """Book one week. (Sums of products are written out: a BLAS dot product of this
+        size may start threads that spin on a busy machine.)"""
         c, scale = scenario.costs, scenario.population.scale
         lost = np.clip(used.lost_hours, 0.0, None)
         saved = np.clip(-used.lost_hours, 0.0, None)
         self.hours_lost += float(lost.sum() - saved.sum())
-        cost = (float(lost @ used.wage) + used.user_time) * scale
+        cost = (float((lost * used.wage).sum()) + used.user_time) * scale
         cost += used.trainee_hours * scale * c.trainer_rate
         consultants = scenario.consultants
         cost += (consultants.count * consultants.hours_per_week + used.analyst_hours) * (
@@ -70,7 +71,7 @@ class Accounts:
             cost += c.dual_running_per_week
         if not used.all_live:
             cost += c.legacy_per_week
-        benefit = float(saved @ used.wage) * scale
+        benefit = float((saved * used.wage).sum()) * scale
         self.cost += cost
         self.benefit += benefit
         self.net_benefit += discount(c.discount_rate, week) * (c.legacy_per_week + benefit - cost)

@@ -79,8 +79,8 @@ class Feedback:
         pop, units = model.population, model.scenario.population.units
         if self.responsiveness <= 0:
             return np.zeros(units)
-        present = np.bincount(pop.unit, weights=pop.state != LEFT, minlength=units)
-        part = np.bincount(pop.unit, weights=self.taking_part, minlength=units)
+        present = pop.unit_sum(pop.state != LEFT)
+        part = pop.unit_sum(self.taking_part)
         share = np.divide(part, present, out=np.zeros(units), where=present > 0)
         if model.scenario.learning.from_experience:
             share = np.where(live_units, 1.0, share)

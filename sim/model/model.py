@@ -132,10 +132,12 @@ class RolloutModel(mesa.Model):
         sc, pop = self.scenario, self.population
         present = pop.state != pr.LEFT
         user_time = trainee_time
-        user_time += sc.involvement.hours_per_week * float(pop.wage @ self.feedback.taking_part)
-        user_time += sc.support.super_user_hours * float(pop.wage @ live_super_users(self))
+        user_time += sc.involvement.hours_per_week * float(
+            pop.wage[self.feedback.taking_part].sum()
+        )
+        user_time += sc.support.super_user_hours * float(pop.wage[live_super_users(self)].sum())
         if workshops:
-            user_time += workshops * float(pop.wage @ present)
+            user_time += workshops * float(pop.wage[present].sum())
         self.accounts.book(
             sc,
             self.week,

@@ -56,10 +56,18 @@ class Population:
     kind_offset: np.ndarray  # per kind: the fit offset its units share, at the start
     own_offset: np.ndarray  # per unit: the unit's own fit offset, at the start
     role_names: list[str] = field(default_factory=list)
+    _unit_starts: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def size(self) -> int:
         return self.role.size
+
+    def unit_sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` (one per user) over each unit's users. Units are contiguous
+        blocks of users (:func:`build_population`), so this is a segment sum."""
+        if self._unit_starts is None:
+            self._unit_starts = np.searchsorted(self.unit, np.arange(self.unit_kind.size))
+        return np.add.reduceat(np.asarray(values, dtype=float), self._unit_starts)
 
 
 def allocate(total: int, shares: np.ndarray) -> np.ndarray:

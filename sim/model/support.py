@@ -61,11 +61,9 @@ class HelpDesk:
         hours each to the system; returns the multiplier waiting puts on each one's loss."""
         su, pop = model.scenario.support, model.population
         units, scale = model.scenario.population.units, model.scenario.population.scale
-        expected = (
-            su.tickets_per_hour_lost
-            * scale
-            * np.bincount(pop.unit[on], weights=lost, minlength=units)
-        )
+        lost_by_user = np.zeros(pop.size)
+        lost_by_user[on] = lost
+        expected = su.tickets_per_hour_lost * scale * pop.unit_sum(lost_by_user)
         raised = model.rng.poisson(expected).astype(float)
         peer_capacity = self.peer_capacity(model)
         answered = pr.peer_answers(raised, peer_capacity)

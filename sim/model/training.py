@@ -90,7 +90,7 @@ def train(model: RolloutModel) -> tuple[float, float]:
     pop.proficiency[trainees] = pr.train_proficiency(
         pop.proficiency[trainees], given, tr.effectiveness, tr.half_hours
     )
-    return float(given.sum()), float(given @ pop.wage[trainees])
+    return float(given.sum()), float((given * pop.wage[trainees]).sum())
 
 
 def forget_while_waiting(model: RolloutModel) -> None:
