@@ -71,19 +71,23 @@ class Feedback:
         return 1.0 - (1.0 - self.design) * (1.0 - self.live)
 
     def by_unit(self, live_units: np.ndarray) -> np.ndarray:
-        """Acted-upon feedback from each unit this week, 0-1: from the share of its present
-        users taking part, saturating as in the design feedback; in a unit that is live
-        (``live_units``), with learning from experience, every user reports through their
-        work (tickets, complaints), as if all took part."""
+        """Acted-upon feedback from each unit this week, 0-1: from the unit's participation
+        (before or after its go-live), saturating as in the design feedback; in a unit that
+        is live (``live_units``), with learning from experience, every user reports through
+        their work (tickets, complaints), as if all took part.
+
+        The participation is the scenario's share, not the share of the unit's agents drawn
+        to take part: an agent stands for ``population.scale`` people, so a unit of a few
+        agents would otherwise have no reporter, or a large share, by the luck of a draw.
+        """
         model = self.model
-        pop, units = model.population, model.scenario.population.units
+        inv, learning = model.scenario.involvement, model.scenario.learning
         if self.responsiveness <= 0:
-            return np.zeros(units)
-        present = pop.unit_sum(pop.state != LEFT)
-        part = pop.unit_sum(self.taking_part)
-        share = np.divide(part, present, out=np.zeros(units), where=present > 0)
-        if model.scenario.learning.from_experience:
+            return np.zeros(live_units.size)
+        if model.week < inv.start_week:
+            share = np.zeros(live_units.size)
+        else:
+            share = np.where(live_units, self.participation_live, self.participation)
+        if learning.from_experience:
             share = np.where(live_units, 1.0, share)
-        return pr.feedback_strength(
-            share, self.responsiveness, model.scenario.involvement.saturation
-        )
+        return pr.feedback_strength(share, self.responsiveness, inv.saturation)

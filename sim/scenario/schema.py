@@ -256,10 +256,11 @@ class System(Section):
         le=1,
     )
     learning_loss: float = param(
-        0.7,
+        0.8,
         "Share of system hours lost by a user with zero proficiency (learning curve).",
         source="calibrated: a healthy big bang of the default organisation dips about 25-30 % "
-        "against the legacy baseline (Bhargava & Mishra 2014; UC Davis)",
+        "against the legacy baseline (Bhargava & Mishra 2014; UC Davis); recalibrated from "
+        "0.7 when the help desk became a fixed staff",
         ge=0,
         le=1,
     )
