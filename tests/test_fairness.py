@@ -313,9 +313,11 @@ def _poor_usability_model(seed: int = 10) -> RolloutModel:
             "run.steps": 260,
             "system.initial_usability": 0.2,
             "system.usability_ceiling": 0.2,  # nothing improves it
-            "system.initial_fit": 0.5,
-            "system.fit_ceiling": 0.5,
-            "system.unit_fit_sd": 0.0,  # no local misfit to localise: fit stays 0.5
+            # a poor fit that stays poor: no local misfit to localise, nothing to gain; with
+            # a help desk that keeps up, the dissatisfaction comes from the system alone
+            "system.initial_fit": 0.4,
+            "analysis.ceiling_without": 0.4,
+            "system.unit_fit_sd": 0.0,
             "training.hours_per_user": 40,
             "training.capacity": 400,
         }

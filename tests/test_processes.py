@@ -32,6 +32,7 @@ def test_approach_closes_share_of_gap_and_clips_rate():
     assert pr.approach(0.5, 0.9, 0.25) == pytest.approx(0.6)
     assert pr.approach(0.5, 0.9, 3.0) == pytest.approx(0.9)
     assert pr.approach(0.5, 0.9, -1.0) == 0.5
+    assert pr.approach(0.95, 0.9, 0.5) == 0.95  # never pulled down to the ceiling
 
 
 def test_fix_defects_carries_progress_and_stops_at_zero():

@@ -44,8 +44,9 @@ def feedback_strength(participation, responsiveness: float, saturation: float):
 
 
 def approach(value: float, ceiling: float, rate: float) -> float:
-    """Close the share ``rate`` (clipped to 0-1) of the gap between ``value`` and ``ceiling``."""
-    return value + min(max(rate, 0.0), 1.0) * (ceiling - value)
+    """Close the share ``rate`` (clipped to 0-1) of the gap up to ``ceiling``; a value
+    already above the ceiling stays (localisation and feedback do not make a system worse)."""
+    return value + min(max(rate, 0.0), 1.0) * max(ceiling - value, 0.0)
 
 
 def localise_misfit(
