@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import mesa
 
+from sim.model.board import DecisionMaker
+from sim.model.consultants import Consultant
 from sim.model.population import UsageState
+
+__all__ = ["Consultant", "DecisionMaker", "UserAgent"]
 
 
 class UserAgent(mesa.Agent):
@@ -46,9 +50,3 @@ class UserAgent(mesa.Agent):
     @property
     def involved(self) -> bool:
         return bool(self.model.population.involved[self.index])
-
-
-from sim.model.board import DecisionMaker  # noqa: E402  (the agents, in one place)
-from sim.model.consultants import Consultant  # noqa: E402
-
-__all__ = ["Consultant", "DecisionMaker", "UserAgent"]
