@@ -547,10 +547,11 @@ def test_analysis_delays_build_costs_time_and_money_and_reveals_kinds():
 
 
 def test_old_scenarios_fit_ceiling_is_read_as_the_ceiling_without_analysis():
-    old = load_scenario(overrides={"system.fit_ceiling": 0.8})
+    with pytest.warns(DeprecationWarning, match="analysis.ceiling_without"):
+        old = load_scenario(overrides={"system.fit_ceiling": 0.8})
     assert old.analysis.ceiling_without == 0.8
     assert old.analysis.ceiling == 0.8
-    with pytest.raises(InputError, match="same parameter"):
+    with pytest.raises(InputError, match="same parameter"), pytest.warns(DeprecationWarning):
         load_scenario(overrides={"system.fit_ceiling": 0.8, "analysis.ceiling_without": 0.8})
 
 

@@ -133,7 +133,8 @@ def test_zero_responsiveness_makes_participation_change_only_cost(small):
 def test_perfect_system_has_no_dip_beyond_the_learning_curve(small):
     perfect = {
         "system.initial_fit": 1.0,
-        "system.fit_ceiling": 1.0,
+        "analysis.ceiling_without": 1.0,
+        "analysis.ceiling_with": 1.0,
         "system.initial_usability": 1.0,
         "system.usability_ceiling": 1.0,
         "system.latent_defects": 0,

@@ -10,6 +10,7 @@ value chosen by the modellers, to be swept rather than trusted.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -1114,6 +1115,12 @@ class Scenario(Section):
             return data
         if "fit_ceiling" not in data["system"]:
             return data
+        warnings.warn(
+            "system.fit_ceiling is deprecated: it is read as analysis.ceiling_without (the fit "
+            "ceiling without a process analysis); write that key instead",
+            DeprecationWarning,
+            stacklevel=2,
+        )
         system = dict(data["system"])
         ceiling = system.pop("fit_ceiling")
         analysis = dict(data.get("analysis") or {})
