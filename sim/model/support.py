@@ -67,18 +67,8 @@ class HelpDesk:
         raised = model.rng.poisson(expected).astype(float)
         peer_capacity = self.peer_capacity(model)
         answered = pr.peer_answers(raised, peer_capacity)
-        to_desk = float((raised - answered).sum())
-        staff = self.staff_on_duty(model)
-        self.staff_hours = staff * su.hours_per_week
-        staff_capacity = self.staff_hours / su.hours_per_ticket
-        capacity = staff_capacity + model.team.ticket_capacity(su.hours_per_ticket)
-        self.overflow = max(self.backlog + to_desk - staff_capacity, 0.0)
-        self.backlog, self.served, wait = pr.desk_week(
-            self.backlog, to_desk, capacity, su.hours_per_ticket, su.hours_per_week
-        )
-        self.wait = min(wait, WAIT_CAP_WEEKS * su.hours_per_week)
+        self._serve(model, float((raised - answered).sum()))
         self.raised, self.peer_answered = float(raised.sum()), float(answered.sum())
-        self.congestion = self.wait / su.hours_per_week
         desk_share = 1.0 - np.minimum(
             np.divide(peer_capacity, expected, out=np.ones(units), where=expected > 0), 1.0
         )
@@ -86,10 +76,24 @@ class HelpDesk:
         return 1.0 + penalty[pop.unit[on]]
 
     def idle(self, model: RolloutModel) -> None:
-        """A week with nobody on the system: staff on duty are paid, nothing is asked."""
-        self.staff_hours = self.staff_on_duty(model) * model.scenario.support.hours_per_week
-        self.raised = self.peer_answered = self.served = 0.0
-        self.overflow = max(self.backlog, 0.0)
+        """A week with nobody on the system: nothing is asked; staff on duty are paid and
+        serve what still waits."""
+        self._serve(model, 0.0)
+        self.raised = self.peer_answered = 0.0
+
+    def _serve(self, model: RolloutModel, to_desk: float) -> None:
+        """The desk's week with ``to_desk`` new tickets: staff (and consultants' second
+        line) serve the queue; the rest waits."""
+        su = model.scenario.support
+        self.staff_hours = self.staff_on_duty(model) * su.hours_per_week
+        staff_capacity = self.staff_hours / su.hours_per_ticket
+        capacity = staff_capacity + model.team.ticket_capacity(su.hours_per_ticket)
+        self.overflow = max(self.backlog + to_desk - staff_capacity, 0.0)
+        self.backlog, self.served, wait = pr.desk_week(
+            self.backlog, to_desk, capacity, su.hours_per_ticket, su.hours_per_week
+        )
+        self.wait = min(wait, WAIT_CAP_WEEKS * su.hours_per_week)
+        self.congestion = self.wait / su.hours_per_week
 
     @staticmethod
     def peer_capacity(model: RolloutModel) -> np.ndarray:
