@@ -75,7 +75,7 @@ def weekly(model: RolloutModel) -> dict[str, float]:
             pop.frustration[pop.state != LEFT] if by_state[LEFT] else pop.frustration
         ),
         **model.work_indicators,
-        **_attitudes(model, live),
+        **_attitudes(model, live_mask := _live_mask(model)),
         "open_defects": model.open_defects,
         "defects_found": model.defects_found,
         "support_backlog": model.support_backlog * model.scenario.population.scale,
@@ -94,7 +94,7 @@ def weekly(model: RolloutModel) -> dict[str, float]:
         "adoption_rate": table[:, ADOPTED] / role_size,
         "mean_frustration": (f_sum.sum(axis=1) - f_sum[:, LEFT]) / role_present,
         "workaround_rate": table[:, WORKAROUND] / role_size,
-        **_role_attitudes(model, n_roles),
+        **_role_attitudes(model, n_roles, live_mask),
     }
     for col, values in per_role.items():
         for name, value in zip(pop.role_names, values.tolist(), strict=True):
@@ -107,21 +107,20 @@ def _live_mask(model: RolloutModel) -> np.ndarray:
     return (state == LIVE) | (state == ADOPTED) | (state == WORKAROUND)
 
 
-def _attitudes(model: RolloutModel, live: int) -> dict[str, float]:
+def _attitudes(model: RolloutModel, live: np.ndarray) -> dict[str, float]:
     """Survey measures: live users' ratings, and staff's intention to leave."""
     pop, a = model.population, model.scenario.attitude
     staff = pop.can_leave & (pop.state != LEFT)
-    intending = share(
-        np.count_nonzero(pop.intention[staff] > model.scenario.turnover.threshold), staff.sum()
-    )
-    if live == 0:
+    above = np.count_nonzero(pop.intention[staff] > model.scenario.turnover.threshold)
+    intending = share(above, np.count_nonzero(staff))
+    if not live.any():
         return {
             "mean_rating": np.nan,
             "satisfied_share": np.nan,
             "dissatisfied_share": np.nan,
             "exit_intention": intending,
         }
-    rating = pop.rating[_live_mask(model)]
+    rating = pop.rating[live]
     return {
         "mean_rating": float(rating.mean()),
         "satisfied_share": float(np.count_nonzero(rating >= a.satisfied_threshold) / rating.size),
@@ -132,9 +131,8 @@ def _attitudes(model: RolloutModel, live: int) -> dict[str, float]:
     }
 
 
-def _role_attitudes(model: RolloutModel, n_roles: int) -> dict[str, np.ndarray]:
+def _role_attitudes(model: RolloutModel, n_roles: int, live: np.ndarray) -> dict[str, np.ndarray]:
     pop, a = model.population, model.scenario.attitude
-    live = _live_mask(model)
     role = pop.role[live]
     rating = pop.rating[live]
     count = np.bincount(role, minlength=n_roles).astype(float)
