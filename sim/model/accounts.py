@@ -3,9 +3,10 @@
 Every week the model books, scaled to the real organisation:
 
 - **costs**: users' hours lost where work is worse than before the rollout, users' hours in
-  training and involvement, trainers, consultants, support tickets, the new system's
-  operation once any unit is live, the extra cost of running old and new side by side,
-  and the legacy systems until the last user has moved;
+  training and involvement, trainers, consultants, support tickets, replacing staff who
+  leave, the new system (from the contract's start, or from the first go-live), the extra
+  cost of running old and new side by side, and the legacy systems until the last user
+  has moved;
 - **benefits**: users' hours saved where work is better than before;
 - **net benefit**: what the programme is worth compared with staying on the legacy systems
   for the whole horizon, which pays the legacy systems every week and loses no hours:
@@ -43,6 +44,7 @@ class Accounts:
         training_hours: float,
         involvement_hours: float,
         tickets: float,
+        leavers: int,
         any_live: bool,
         all_live: bool,
     ) -> None:
@@ -57,8 +59,8 @@ class Accounts:
         cost += (
             scenario.consultants.count * scenario.consultants.hours_per_week * (c.consultant_rate)
         )
-        cost += tickets * scale * c.support_rate
-        if any_live:
+        cost += (tickets * c.support_rate + leavers * c.replacement_per_leaver) * scale
+        if any_live or c.system_from == "contract":
             cost += c.system_per_week
         if any_live and not all_live:
             cost += c.dual_running_per_week

@@ -65,6 +65,7 @@ def weekly(model: RolloutModel) -> dict[str, float]:
     role_present = np.maximum(role_size - table[:, LEFT], 1)
     m = {
         "live_share": unit_live / n,
+        "exposed_share": live / n,
         "adoption_rate": by_state[ADOPTED] / n,
         "workaround_rate": by_state[WORKAROUND] / n,
         "workaround_live": share(by_state[WORKAROUND], live),
@@ -225,6 +226,14 @@ def weeks_to(series: np.ndarray, level: float) -> float | None:
     return float(hits[0]) if hits.size else None
 
 
+def _exposed_mean(ts: pd.DataFrame, column: str) -> float:
+    """Mean of a live-users measure over live user-weeks: each week weighted by the users
+    exposed that week, so weeks when only a first small wave is live count for less."""
+    weights = ts["exposed_share"].to_numpy()
+    total = weights.sum()
+    return float((ts[column].to_numpy() * weights).sum() / total) if total > 0 else 0.0
+
+
 def _final(ts: pd.DataFrame, column: str) -> float | None:
     values = ts[column].iloc[-FINAL_WEEKS:].to_numpy(dtype=float)
     values = values[~np.isnan(values)]
@@ -241,7 +250,7 @@ def summarise(ts: pd.DataFrame, extra: dict) -> dict:
         "weeks_to_50": weeks_to(adoption, 0.5),
         "weeks_to_80": weeks_to(adoption, 0.8),
         "peak_frustration_live": float(ts["frustration_live"].max()),
-        "mean_frustration_live": float(after["frustration_live"].mean()) if len(after) else 0.0,
+        "mean_frustration_live": _exposed_mean(after, "frustration_live"),
         "peak_frustration_all": float(ts["mean_frustration"].max()),
         "mean_frustration_all": float(after["mean_frustration"].mean()) if len(after) else 0.0,
         "peak_p90_frustration": float(ts["p90_frustration"].max()),

@@ -20,7 +20,7 @@ from sim.model import indicators
 from sim.model import processes as pr
 from sim.model.accounts import Accounts
 from sim.model.agents import Consultant, DecisionMaker, Report, UserAgent
-from sim.model.population import build_network, build_population
+from sim.model.population import build_network, build_population, usefulness_weight
 from sim.model.training import forget_while_waiting, train
 from sim.outcomes import STEP_COLUMNS, role_columns
 from sim.scenario import Scenario
@@ -114,6 +114,14 @@ class RolloutModel(mesa.Model):
         self.tickets_served = 0.0
         self.trained_this_week = 0.0
         self.training_done = False
+        self.left_this_week = 0
+        s = self.scenario.system
+        self.legacy_friction = pr.legacy_friction(
+            fit=s.legacy_fit,
+            usability=s.legacy_usability,
+            misfit_loss=s.misfit_loss,
+            usability_loss=s.usability_loss,
+        )
         self.work_indicators = {"productivity_loss": 0.0, "productivity_loss_live": 0.0}
 
     # --- schedule helpers used by the board ----------------------------------------------
@@ -178,9 +186,10 @@ class RolloutModel(mesa.Model):
         if wave is not None:
             self._go_live(wave)
         loss = self._work()
-        # Working around is coping: it relieves the strain the system causes; its
-        # duplicate work is costed (lost hours) and lowers the user's rating instead.
-        self._feel(np.where(self.population.state == WORKAROUND, 0.0, loss))
+        # Working around is coping: it relieves part of the strain of the duplicate work
+        # (workaround.relief), which is costed in full (lost hours) and lowers the rating.
+        relief = self.scenario.workaround.relief
+        self._feel(np.where(self.population.state == WORKAROUND, (1.0 - relief) * loss, loss))
         self._accept_or_avoid()
         self._account()
         self.week += 1
@@ -264,8 +273,10 @@ class RolloutModel(mesa.Model):
         present = pop.state != LEFT
         waiting_share = np.count_nonzero(pop.state == WAITING) / max(np.count_nonzero(present), 1)
         friction = np.minimum(friction + s.interface_loss * waiting_share, 1.0)
+        # problems the old systems did not have raise tickets
         su = sc.support
-        new_tickets = float(self.rng.poisson(su.ticket_rate * friction.sum()))
+        excess = np.clip(friction - self.legacy_friction, 0.0, None)
+        new_tickets = float(self.rng.poisson(su.ticket_rate * excess.sum()))
         on_per_wave = np.bincount(pop.wave, weights=on, minlength=self.wave_sizes.size)
         in_hypercare = on_per_wave[self.hypercare_until > self.week].sum()
         capacity = (
@@ -276,7 +287,7 @@ class RolloutModel(mesa.Model):
         )
         friction = np.minimum(friction * (1.0 + su.wait_penalty * min(self.congestion, 1.0)), 1.0)
         gain = pr.realised_gain(s.productivity_gain, fit, pop.proficiency[on])
-        loss[on] = friction - gain
+        loss[on] = friction - self.legacy_friction - gain
         loss[bypass] = sc.workaround.workaround_loss
         pop.lost_hours = loss * pop.hours
         pop.proficiency[on] = pr.learn_by_doing(pop.proficiency[on], self.retention[on])
@@ -327,17 +338,18 @@ class RolloutModel(mesa.Model):
             self._choose_usage(on if on.size < pop.size else slice(None))
         t = sc.turnover
         present = pop.state != LEFT
-        target = np.where(
-            pop.state == WAITING, pop.frustration, np.maximum(pop.frustration, 1.0 - pop.rating)
-        )
+        # intention follows lasting strain, not one bad week (Bernerth et al. 2011)
         pop.intention = np.where(
             present & pop.can_leave,
-            pr.follow(pop.intention, target, sc.attitude.rate),
+            pr.follow(pop.intention, pop.frustration, sc.attitude.rate),
             pop.intention,
         )
         leaving = pop.can_leave & (pop.intention > t.threshold) & present
+        self.left_this_week = 0
         if leaving.any():
-            pop.state[leaving & (self.rng.random(pop.size) < t.rate)] = LEFT
+            gone = leaving & (self.rng.random(pop.size) < t.rate)
+            pop.state[gone] = LEFT
+            self.left_this_week = int(np.count_nonzero(gone))
 
     def _choose_usage(self, on: np.ndarray | slice) -> None:
         sc, pop = self.scenario, self.population
@@ -361,7 +373,7 @@ class RolloutModel(mesa.Model):
         )
         pop.acceptance[on] = accept
         state = pop.state[on]
-        weight = a.w_usefulness / max(a.w_usefulness + a.w_ease, 1e-12)
+        weight = usefulness_weight(sc)
         experienced = pr.rating_target(
             usefulness,
             ease,
@@ -385,7 +397,7 @@ class RolloutModel(mesa.Model):
 
     def _account(self) -> None:
         sc, pop = self.scenario, self.population
-        participants = float((pop.involved & (pop.state == WAITING)).sum())
+        participants = float((pop.involved & (pop.state != LEFT)).sum())
         self.accounts.book(
             sc,
             self.week,
@@ -393,6 +405,7 @@ class RolloutModel(mesa.Model):
             training_hours=self.trained_this_week,
             involvement_hours=participants * sc.involvement.hours_per_week,
             tickets=self.tickets_served,
+            leavers=self.left_this_week,
             any_live=self.waves_live > 0,
             all_live=self.waves_live == self.wave_planned.size,
         )
