@@ -13,6 +13,7 @@ INDICATORS: dict[str, tuple[str, str]] = {
     # (description, unit). "Live" means users whose unit has gone live (and who have not
     # left); "all" measures include users still on the old system.
     "live_share": ("Share of users whose unit has gone live", "share"),
+    "exposed_share": ("Share of users live on the new system (unit live, not left)", "share"),
     "adoption_rate": ("Share of users adopted (routine use)", "share"),
     "workaround_rate": ("Share of all users working around the system", "share"),
     "workaround_live": ("Share of live users working around the system", "share"),
@@ -89,7 +90,8 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "weeks_to_80": ("Weeks from the programme's start to 80 % adoption", "weeks"),
     "peak_frustration_live": ("Highest weekly mean frustration of live users", "0-1"),
     "mean_frustration_live": (
-        "Mean frustration of live users, from the first go-live to the end",
+        "Mean frustration of live users over live user-weeks (each week weighted by the users "
+        "live)",
         "0-1",
     ),
     "peak_frustration_all": ("Highest weekly mean frustration of all present users", "0-1"),

@@ -52,31 +52,50 @@ def test_nobody_loses_anything_before_the_first_golive():
     assert model.metrics["productivity_loss"] > 0
 
 
-def test_a_proficient_user_on_a_fitted_system_works_better_than_before():
+def _end_state(**system) -> dict:
     sc = scenario(
         **{
             "rollout.strategy": "big_bang",
-            "system.initial_fit": 0.9,
             "system.latent_defects": 0,
-            "system.productivity_gain": 0.2,
             "training.hours_per_user": 60,
             "training.capacity": 400,
+            "consultants.localisation_rate": 0.0,  # fit stays where it starts
+            "system.unit_fit_sd": 0.0,  # no local misfit to localise either
+            "involvement.usability_gain": 0.0,
+            **{f"system.{k}": v for k, v in system.items() if k != "fit_ceiling"},
+            "analysis.ceiling_without": system.get("fit_ceiling", 0.9),
         }
     )
     ts = simulate(sc, seed=1).timeseries
-    assert ts["productivity_loss"].iloc[-1] < 0  # a gain against the old systems
-    assert ts["cumulative_benefit"].iloc[-1] > 0
-    no_gain = simulate(
-        sc.model_copy(update={"system": sc.system.model_copy(update={"productivity_gain": 0.0})}),
-        seed=1,
-    ).timeseries
-    assert no_gain["productivity_loss"].iloc[-1] > 0  # misfit and usability remain
-    assert no_gain["cumulative_benefit"].iloc[-1] == 0
+    return {"loss": ts["productivity_loss"].iloc[-1], "benefit": ts["cumulative_benefit"].iloc[-1]}
 
 
-def test_moving_the_same_big_bang_later_is_no_longer_free():
-    """The old model's artefact: a later go-live lost fewer hours and cost less, so delay
-    looked good. Against the baseline, delay pays legacy running and forgoes benefits."""
+def test_a_system_better_than_the_old_one_saves_time_and_a_worse_one_costs_it():
+    """Against the legacy baseline (its fit and usability), not against a perfect system."""
+    old = {"legacy_fit": 0.75, "legacy_usability": 0.5, "productivity_gain": 0.0}
+    better = _end_state(initial_fit=0.9, fit_ceiling=0.9, initial_usability=0.7, **old)
+    worse = _end_state(initial_fit=0.5, fit_ceiling=0.5, initial_usability=0.4, **old)
+    same = _end_state(initial_fit=0.75, fit_ceiling=0.75, initial_usability=0.5, **old)
+    assert better["loss"] < 0 < worse["loss"]
+    assert better["benefit"] > 0
+    # the same fit and usability as the old systems: back to the baseline once learnt
+    assert abs(same["loss"]) < 0.01
+    # the system's own benefit (one record instead of many) adds to the savings
+    more = _end_state(
+        initial_fit=0.75,
+        fit_ceiling=0.75,
+        initial_usability=0.5,
+        **{**old, "productivity_gain": 0.1},
+    )
+    assert more["loss"] < same["loss"] - 0.05
+
+
+def test_a_later_go_live_of_a_better_system_costs_legacy_running_and_benefits():
+    """The first version's artefact: a later go-live lost fewer hours and cost less, so delay
+    looked good whatever the system. Against the baseline, delay pays legacy running and
+    forgoes benefits, so delaying a system better than the old one costs money. (Whether
+    delay pays in general depends on whether the system improves while the organisation
+    waits and on how it compares with the old one: docs/ODD.md, 7.10.)"""
     names = ["net_benefit", "total_cost", "total_benefit"]
     ready = {
         "rollout.strategy": "big_bang",
@@ -143,9 +162,9 @@ READY = {
     "training.capacity": 400,
     "training.hours_per_user": 30,
     "testing.start_week": 0,
-    "system.interface_loss": 0.1,
 }
-"""A fitted, tested system, ample trainers, and costly interfaces between old and new."""
+"""A fitted, tested system and ample trainers (every other value the default, interface loss
+included)."""
 
 UNREADY = {
     "system.initial_fit": 0.4,
@@ -153,9 +172,8 @@ UNREADY = {
     "training.capacity": 15,
     "training.plan": "fixed",
     "testing.start_week": 45,
-    "system.interface_loss": 0.0,
 }
-"""Low fit, many defects found late, scarce trainers on a fixed plan, cheap interfaces."""
+"""Low fit, many defects found late, scarce trainers on a fixed plan."""
 
 COMPARED = ["net_benefit", "peak_frustration_live"]
 
@@ -170,13 +188,13 @@ def _both(overrides):
 def test_big_bang_beats_phased_when_the_system_is_ready():
     r = _both(READY)
     assert r["big_bang"]["net_benefit"] > r["phased"]["net_benefit"] + 50
-    assert r["big_bang"]["peak_frustration_live"] < r["phased"]["peak_frustration_live"] - 0.05
+    assert r["big_bang"]["peak_frustration_live"] < r["phased"]["peak_frustration_live"] - 0.01
 
 
 def test_phased_beats_big_bang_when_the_system_is_not_ready():
     r = _both(UNREADY)
     assert r["phased"]["net_benefit"] > r["big_bang"]["net_benefit"] + 50
-    assert r["phased"]["peak_frustration_live"] < r["big_bang"]["peak_frustration_live"] - 0.05
+    assert r["phased"]["peak_frustration_live"] < r["big_bang"]["peak_frustration_live"] - 0.01
 
 
 # --- outcomes on the exposed, from a common origin, per wave ---------------------------
@@ -277,14 +295,16 @@ def test_training_starts_are_planned_backwards_from_the_last_wave():
     planned = np.array([10, 20, 30])
     need = np.array([500.0, 500.0, 500.0])
     # 100 h/week: each wave takes 5 weeks; the last must finish by 30, the second by 20
-    starts = pr.training_starts(planned, need, capacity=100.0, min_window=2)
-    np.testing.assert_array_equal(starts, [5, 15, 25])
+    starts = pr.training_starts(planned, need, capacity=100.0)
+    np.testing.assert_array_equal(starts, [5, 15, 25])  # just in time
     # scarce trainers push the earlier waves' starts back
-    starts = pr.training_starts(planned, need, capacity=50.0, min_window=2)
+    starts = pr.training_starts(planned, need, capacity=50.0)
     np.testing.assert_array_equal(starts, [0, 10, 20])
+    starts = pr.training_starts(planned, need, capacity=25.0)
+    np.testing.assert_array_equal(starts, [-30, -10, 10])  # before the start: late already
     # a big bang with the same need starts 15 weeks before its go-live at 100 h/week
     np.testing.assert_array_equal(
-        pr.training_starts(np.array([30]), np.array([1500.0]), 100.0, 2), [15]
+        pr.training_starts(np.array([30]), np.array([1500.0]), 100.0), [15]
     )
 
 
@@ -339,7 +359,9 @@ def test_dissatisfaction_lasts_while_usability_stays_poor_and_lifts_when_fixed()
     for _ in range(52 * 2):
         model.step()
     after = model.timeseries()["dissatisfied_share"]
-    assert after.iloc[-1] < 0.1
+    # only users who rate every system harshly (their personal bias) stay dissatisfied
+    harsh = np.mean(model.population.rating_bias < -0.4)
+    assert after.iloc[-1] < harsh + 0.05
     assert after.iloc[-1] < years_2_3.mean() - 0.5
 
 
@@ -358,13 +380,24 @@ def test_survey_shares_respect_their_thresholds():
     )
 
 
-def test_intention_to_leave_follows_lasting_dissatisfaction():
+def test_intention_to_leave_follows_lasting_strain_not_one_bad_week():
+    a = np.zeros(4)
+    strained = np.array([0.9, 0.9, 0.0, 0.9])
+    week = pr.follow(a, strained, 0.03)
+    assert week.max() < 0.05  # one bad week hardly moves it
+    for _ in range(200):
+        a = pr.follow(a, strained, 0.03)
+    np.testing.assert_allclose(a, strained, atol=0.01)  # lasting strain does
+    # in the model: a system that keeps users strained makes staff intend to leave
     model = _poor_usability_model()
-    for _ in range(120):
+    model.scenario.frustration.stress_per_loss = 10.0
+    model.scenario.workaround.enter_rate = 0.0  # nobody escapes the strain
+    for _ in range(150):
         model.step()
+    pop = model.population
+    staff = pop.can_leave & (pop.state != pr.LEFT)
     assert model.metrics["exit_intention"] > 0.2
-    staff = model.population.can_leave
-    assert model.population.intention[staff].mean() > 0.4
+    assert pop.intention[staff].mean() == pytest.approx(pop.frustration[staff].mean(), abs=0.1)
 
 
 # --- Mesa's standard call ----------------------------------------------------------------

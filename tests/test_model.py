@@ -145,6 +145,8 @@ def test_perfect_system_has_no_dip_beyond_the_learning_curve(small):
         "population.roles.administrator.digital_skill": 1.0,
         "system.interface_loss": 0.0,
         "system.productivity_gain": 0.0,
+        "system.legacy_fit": 1.0,  # a perfect old system: the baseline is no loss at all
+        "system.legacy_usability": 1.0,
     }
     ts = simulate(small(**perfect), seed=2).timeseries
     assert ts["productivity_loss"].max() == 0
@@ -159,6 +161,7 @@ def test_perfect_system_has_no_dip_beyond_the_learning_curve(small):
                 **perfect,
                 "training.hours_per_user": 0.0,
                 "support.wait_penalty": 0.0,
+                "workaround.enter_rate": 0.0,  # the learning curve alone, nobody bypasses
                 "population.roles.professional.digital_skill": 0.5,
             }
         ),

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from sim.cli import cli
 from sim.validation import CHECKS, CheckResult, Context, Target, mean_ci, run_seed
+from sim.validation.patterns import DEVIATIONS
 
 
 def test_run_seed_follows_the_seed_sequence_of_root_group_and_replicate():
@@ -46,12 +47,42 @@ def test_quick_mode_shrinks_the_population_but_keeps_the_organisation():
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
 def test_every_check_passes_in_quick_mode(check):
+    """Every check passes, except the known deviations, which must still fail (so that
+    the list of deviations in sim/validation/patterns.py and docs/cases.md stays true)."""
     res = check(Context(replicates=2, quick=True))
     assert isinstance(res, CheckResult)
     assert res.source and res.unit and res.title
+    assert res.kind in ("calibrated", "independent")
     assert len(res.values) >= 1 and all(math.isfinite(v) for v in res.values)
     assert res.ci[0] <= res.measured <= res.ci[1]
-    assert res.passed, f"{res.key} {res.title}: {res.measured} not in {res.target.describe()}"
+    if res.key in DEVIATIONS:
+        assert res.deviation and not res.passed, f"{res.key} passes: drop it from DEVIATIONS"
+    else:
+        assert not res.deviation
+        assert res.passed, f"{res.key} {res.title}: {res.measured} not in {res.target.describe()}"
+
+
+def test_known_deviations_are_reported_but_do_not_fail_the_command(monkeypatch):
+    def run(ctx, checks=None):
+        return [
+            CheckResult(
+                "X",
+                "fake",
+                0.5,
+                (0.4, 0.6),
+                Target(0, 0.1, "src"),
+                "u",
+                False,
+                deviation="a documented limitation",
+            )
+        ]
+
+    monkeypatch.setattr("sim.cli.validate.run_validation", run)
+    out = CliRunner().invoke(cli, ["validate", "--quick"])
+    assert out.exit_code == 0
+    assert "[FAIL, known deviation]" in out.output
+    assert "known deviation: a documented limitation" in out.output
+    assert "1 failed as known deviations" in out.output
 
 
 def _fake(passed: bool):

@@ -5,9 +5,10 @@ Every week the model books, scaled to the real organisation:
 - **costs**: users' hours lost where work is worse than before the rollout, and users'
   hours in training, involvement, process-analysis workshops and (super-users) helping
   colleagues, each at the user's wage (the role's ``wage``, else ``costs.wage``); trainers;
-  consultants; process analysts; help-desk staff (paid whether busy or not); the new
-  system's operation once any unit is live, the extra cost of running old and new side by
-  side, and the legacy systems until the last user has moved;
+  consultants; process analysts; help-desk staff (paid whether busy or not); replacing
+  staff who leave; the new system (from the contract's start, or from the first go-live),
+  the extra cost of running old and new side by side, and the legacy systems until the
+  last user has moved;
 - **benefits**: users' hours saved where work is better than before, at their wages;
 - **net benefit**: what the programme is worth compared with staying on the legacy systems
   for the whole horizon, which pays the legacy systems every week and loses no hours:
@@ -38,6 +39,7 @@ class Week:
     trainee_hours: float = 0.0  # training delivered (trainers' hours)
     desk_hours: float = 0.0  # help-desk staff on duty
     analyst_hours: float = 0.0  # process analysts
+    leavers: int = 0  # users who left this week (agents)
     any_live: bool = False
     all_live: bool = False
 
@@ -65,7 +67,8 @@ class Accounts:
             c.consultant_rate
         )
         cost += used.desk_hours * c.helpdesk_rate
-        if used.any_live:
+        cost += used.leavers * c.replacement_per_leaver * scale
+        if used.any_live or c.system_from == "contract":
             cost += c.system_per_week
         if used.any_live and not used.all_live:
             cost += c.dual_running_per_week

@@ -104,23 +104,25 @@ def readiness(model: RolloutModel, wave: int) -> tuple[float, float]:
     """Readiness of ``wave``, 0-1, as it is and as the board measures it.
 
     Both are the mean of four parts: skills, testing done, open defects below the board's
-    tolerance, and fit. The true skills part is the users' mean proficiency; the board
-    measures training delivered against the plan, so a plan with no training looks
-    complete to it.
+    tolerance, and fit (the mean fit the wave's users will meet: the system's general fit
+    plus their units' offsets, so local misfit localised for them counts). The true skills
+    part is the users' mean proficiency; the board measures training delivered against the
+    plan, so a plan with no training looks complete to it.
     """
-    sc, pop = model.scenario, model.population
+    sc, pop, system = model.scenario, model.population, model.system
     members = (pop.wave == wave) & (pop.state != LEFT)
     if not members.any():
         skills = delivered = 1.0
+        fit = system.fit
     else:
         skills = float(pop.proficiency[members].mean())
         target = model.training_plan[members]
         done = np.divide(pop.trained[members], target, out=np.ones(target.size), where=target > 0)
         delivered = float(np.minimum(done, 1.0).mean())
-    system = model.system
+        fit = float(system.fit_by_user[members].mean())
     tested = pr.detection_probability(system.test_effort)
     defects = 1.0 - min(1.0, system.open_defects / sc.governance.max_open_defects)
-    common = tested + defects + system.fit
+    common = tested + defects + fit
     return (skills + common) / 4.0, (delivered + common) / 4.0
 
 

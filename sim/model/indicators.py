@@ -65,6 +65,7 @@ def weekly(model: RolloutModel) -> dict[str, float]:
     role_present = np.maximum(role_size - table[:, LEFT], 1)
     m = {
         "live_share": unit_live / n,
+        "exposed_share": live / n,
         "adoption_rate": by_state[ADOPTED] / n,
         "workaround_rate": by_state[WORKAROUND] / n,
         "workaround_live": share(by_state[WORKAROUND], live),
@@ -75,7 +76,7 @@ def weekly(model: RolloutModel) -> dict[str, float]:
             pop.frustration[pop.state != LEFT] if by_state[LEFT] else pop.frustration
         ),
         **model.work_indicators,
-        **_attitudes(model, live),
+        **_attitudes(model, live_mask := _live_mask(model)),
         "open_defects": model.system.open_defects,
         "defects_found": model.system.defects_found,
         "support_backlog": model.desk.backlog,
@@ -98,7 +99,7 @@ def weekly(model: RolloutModel) -> dict[str, float]:
         "adoption_rate": table[:, ADOPTED] / role_size,
         "mean_frustration": (f_sum.sum(axis=1) - f_sum[:, LEFT]) / role_present,
         "workaround_rate": table[:, WORKAROUND] / role_size,
-        **_role_attitudes(model, n_roles),
+        **_role_attitudes(model, n_roles, live_mask),
     }
     for col, values in per_role.items():
         for name, value in zip(pop.role_names, values.tolist(), strict=True):
@@ -111,21 +112,20 @@ def _live_mask(model: RolloutModel) -> np.ndarray:
     return (state == LIVE) | (state == ADOPTED) | (state == WORKAROUND)
 
 
-def _attitudes(model: RolloutModel, live: int) -> dict[str, float]:
+def _attitudes(model: RolloutModel, live: np.ndarray) -> dict[str, float]:
     """Survey measures: live users' ratings, and staff's intention to leave."""
     pop, a = model.population, model.scenario.attitude
     staff = pop.can_leave & (pop.state != LEFT)
-    intending = share(
-        np.count_nonzero(pop.intention[staff] > model.scenario.turnover.threshold), staff.sum()
-    )
-    if live == 0:
+    above = np.count_nonzero(pop.intention[staff] > model.scenario.turnover.threshold)
+    intending = share(above, np.count_nonzero(staff))
+    if not live.any():
         return {
             "mean_rating": np.nan,
             "satisfied_share": np.nan,
             "dissatisfied_share": np.nan,
             "exit_intention": intending,
         }
-    rating = pop.rating[_live_mask(model)]
+    rating = pop.rating[live]
     return {
         "mean_rating": float(rating.mean()),
         "satisfied_share": float(np.count_nonzero(rating >= a.satisfied_threshold) / rating.size),
@@ -136,9 +136,8 @@ def _attitudes(model: RolloutModel, live: int) -> dict[str, float]:
     }
 
 
-def _role_attitudes(model: RolloutModel, n_roles: int) -> dict[str, np.ndarray]:
+def _role_attitudes(model: RolloutModel, n_roles: int, live: np.ndarray) -> dict[str, np.ndarray]:
     pop, a = model.population, model.scenario.attitude
-    live = _live_mask(model)
     role = pop.role[live]
     rating = pop.rating[live]
     count = np.bincount(role, minlength=n_roles).astype(float)
@@ -236,6 +235,14 @@ def weeks_to(series: np.ndarray, level: float) -> float | None:
     return float(hits[0]) if hits.size else None
 
 
+def _exposed_mean(ts: pd.DataFrame, column: str) -> float:
+    """Mean of a live-users measure over live user-weeks: each week weighted by the users
+    exposed that week, so weeks when only a first small wave is live count for less."""
+    weights = ts["exposed_share"].to_numpy()
+    total = weights.sum()
+    return float((ts[column].to_numpy() * weights).sum() / total) if total > 0 else 0.0
+
+
 def _final(ts: pd.DataFrame, column: str) -> float | None:
     values = ts[column].iloc[-FINAL_WEEKS:].to_numpy(dtype=float)
     values = values[~np.isnan(values)]
@@ -252,7 +259,7 @@ def summarise(ts: pd.DataFrame, extra: dict) -> dict:
         "weeks_to_50": weeks_to(adoption, 0.5),
         "weeks_to_80": weeks_to(adoption, 0.8),
         "peak_frustration_live": float(ts["frustration_live"].max()),
-        "mean_frustration_live": float(after["frustration_live"].mean()) if len(after) else 0.0,
+        "mean_frustration_live": _exposed_mean(after, "frustration_live"),
         "peak_frustration_all": float(ts["mean_frustration"].max()),
         "mean_frustration_all": float(after["mean_frustration"].mean()) if len(after) else 0.0,
         "peak_p90_frustration": float(ts["p90_frustration"].max()),

@@ -75,6 +75,12 @@ class RolloutModel(mesa.Model):
             pop.mandatory, 1.0, sc.adoption.voluntary_social
         )
         self.training_plan = training.planned_hours(sc, pop)
+        self.legacy_friction = pr.legacy_friction(
+            fit=sc.system.legacy_fit,
+            usability=sc.system.legacy_usability,
+            misfit_loss=sc.system.misfit_loss,
+            usability_loss=sc.system.usability_loss,
+        )
         self.system = system.SystemState.initial(sc, pop)
         self.team = ConsultantTeam(sc)
         Consultant.create_agents(
@@ -90,6 +96,7 @@ class RolloutModel(mesa.Model):
         self.feelings = users.Feelings(self)
         self.accounts = Accounts()
         self.training_done = False
+        self.left_this_week = 0
         self.work_indicators = users.QUIET
         self.wave_log = indicators.WaveLog(pop.wave, schedule.n_waves)
         self.metrics: dict[str, float] = {}
@@ -115,10 +122,10 @@ class RolloutModel(mesa.Model):
         for wave in waves:
             bd.go_live(self, wave)
         loss = users.work(self)
-        # Working around is coping: it relieves the strain the system causes; its
-        # duplicate work is costed (lost hours) and lowers the user's rating instead.
-        pop = self.population
-        self.feelings.feel(np.where(pop.state == pr.WORKAROUND, 0.0, loss))
+        # Working around is coping: it relieves part of the strain of the duplicate work
+        # (workaround.relief), which is costed in full (lost hours) and lowers the rating.
+        relief, pop = self.scenario.workaround.relief, self.population
+        self.feelings.feel(np.where(pop.state == pr.WORKAROUND, (1.0 - relief) * loss, loss))
         users.accept_or_avoid(self)
         self._account(trained, trainee_time, analysts, workshops)
         self.week += 1
@@ -148,6 +155,7 @@ class RolloutModel(mesa.Model):
                 trainee_hours=trained,
                 desk_hours=self.desk.staff_hours,
                 analyst_hours=analysts,
+                leavers=self.left_this_week,
                 any_live=self.schedule.waves_live > 0,
                 all_live=self.schedule.all_live,
             ),

@@ -80,6 +80,20 @@ def allocate(total: int, shares: np.ndarray) -> np.ndarray:
     return counts
 
 
+def usefulness_weight(scenario: Scenario) -> float:
+    """Weight of perceived usefulness against ease of use in a user's rating: the acceptance
+    model's weights (usefulness weighs more, Davis 1989)."""
+    a = scenario.adoption
+    return a.w_usefulness / max(a.w_usefulness + a.w_ease, 1e-12)
+
+
+def legacy_rating(scenario: Scenario) -> float:
+    """How a (fully proficient) user rates the legacy systems, before any personal bias."""
+    s = scenario.system
+    w = usefulness_weight(scenario)
+    return w * s.legacy_fit + (1.0 - w) * s.legacy_usability
+
+
 def build_population(scenario: Scenario, rng: np.random.Generator) -> Population:
     """Create the users: roles by share, units mixing roles, waves of units, participants
     and super-users; skills and sensitivities vary around their role's values, fit varies
@@ -134,7 +148,7 @@ def build_population(scenario: Scenario, rng: np.random.Generator) -> Population
         trained=np.zeros(n),
         frustration=np.zeros(n),
         acceptance=np.zeros(n),
-        rating=np.clip(attitude.legacy_rating + bias, 0.0, 1.0),
+        rating=np.clip(legacy_rating(scenario) + bias, 0.0, 1.0),
         rating_bias=bias,
         intention=np.zeros(n),
         state=np.full(n, UsageState.WAITING, dtype=np.int8),

@@ -126,25 +126,23 @@ def train_in_order(need: np.ndarray, group: np.ndarray, order: np.ndarray, capac
     return given
 
 
-def training_starts(
-    planned: np.ndarray, need: np.ndarray, capacity: float, min_window: int
-) -> np.ndarray:
-    """The week each wave's training starts under a plan the trainers can deliver.
+def training_starts(planned: np.ndarray, need: np.ndarray, capacity: float) -> np.ndarray:
+    """The week each wave's training starts under a plan the trainers can deliver, just in
+    time.
 
     Waves are trained one after another, earliest go-live first, and each must be finished
     by its planned go-live; scheduling backwards from the last wave gives the latest start
     that lets ``capacity`` trainee-hours a week reach every user (``need`` hours per wave).
-    A wave never starts later than ``min_window`` weeks before its go-live.
+    With no capacity a wave's start is its go-live (nothing can be delivered).
     """
     order = np.argsort(planned, kind="stable")
-    start = np.array(planned, dtype=float) - min_window
+    start = np.array(planned, dtype=float)
     finish = np.inf
     for w in order[::-1]:
         finish = min(float(planned[w]), finish)
         weeks = np.ceil(need[w] / capacity) if capacity > 0 else 0.0
-        begin = finish - weeks
-        start[w] = min(start[w], begin)
-        finish = begin
+        start[w] = finish - weeks
+        finish = start[w]
     return start
 
 
@@ -199,6 +197,14 @@ def time_loss(
     shared = defect_loss * open_defects / 100.0 + misfit_loss * (1.0 - fit)
     shared += usability_loss * (1.0 - usability)
     return np.minimum(shared + learning_loss * (1.0 - proficiency), 1.0)
+
+
+def legacy_friction(
+    *, fit: float, usability: float, misfit_loss: float, usability_loss: float
+) -> float:
+    """Share of a (fully proficient) user's hours the legacy systems lose to misfit and poor
+    usability: the baseline that the new system's frictions are measured against."""
+    return misfit_loss * (1.0 - fit) + usability_loss * (1.0 - usability)
 
 
 RHO_MAX = 0.95

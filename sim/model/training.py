@@ -6,9 +6,10 @@ super-users get ``support.super_user_training_hours`` more. Each wave is trained
 planned go-live. Trainers deliver at most
 ``training.capacity`` trainee-hours a week per 100 users of the organisation and serve the
 wave that goes live first before the next (earliest due first). With plan ``capacity`` a
-wave's training starts early enough for the trainers to reach all its users, planned
-backwards from the last wave, so a big bang is not under-trained by its plan; with plan
-``fixed`` it starts ``window_weeks`` before go-live whatever the trainers can deliver.
+wave's training starts as late as lets the trainers reach all its users by its go-live,
+planned backwards from the last wave (just in time, so little is forgotten), and a big bang
+is not under-trained by its plan; with plan ``fixed`` it starts ``window_weeks`` before
+go-live whatever the trainers can deliver.
 Users who wait on the old system after training lose part of what they learnt (skill decay
 with non-use, Arthur et al. 1998).
 See docs/ODD.md, section 7.5.
@@ -64,7 +65,7 @@ def start_weeks(model: RolloutModel, need: np.ndarray) -> np.ndarray:
     if tr.plan == "fixed":
         return planned - tr.window_weeks
     per_wave = np.bincount(model.population.wave, weights=need, minlength=planned.size)
-    return pr.training_starts(planned, per_wave, capacity_per_week(model), tr.window_weeks)
+    return pr.training_starts(planned, per_wave, capacity_per_week(model))
 
 
 def train(model: RolloutModel) -> tuple[float, float]:

@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.model import indicators, support
 from sim.model import processes as pr
+from sim.model.population import usefulness_weight
 
 if TYPE_CHECKING:
     from sim.model.model import RolloutModel
@@ -51,10 +52,12 @@ def work(model: RolloutModel) -> np.ndarray:
     waiting_share = np.count_nonzero(pop.state == WAITING) / max(np.count_nonzero(present), 1)
     friction = np.minimum(friction + s.interface_loss * waiting_share, 1.0)
     if on.any():
-        waiting_for_help = model.desk.week(model, on, friction * pop.hours[on])
+        # problems the old systems did not have raise questions
+        excess = np.clip(friction - model.legacy_friction, 0.0, None)
+        waiting_for_help = model.desk.week(model, on, excess * pop.hours[on])
         friction = np.minimum(friction * waiting_for_help, 1.0)
     gain = pr.realised_gain(s.productivity_gain, fit, pop.proficiency[on])
-    loss[on] = friction - gain
+    loss[on] = friction - model.legacy_friction - gain
     loss[bypass] = sc.workaround.workaround_loss
     pop.lost_hours = loss * pop.hours
     pop.proficiency[on] = pr.learn_by_doing(pop.proficiency[on], model.retention[on])
@@ -119,17 +122,18 @@ def accept_or_avoid(model: RolloutModel) -> None:
         _choose_usage(model, on if on.size < pop.size else slice(None))
     t = sc.turnover
     present = pop.state != LEFT
-    target = np.where(
-        pop.state == WAITING, pop.frustration, np.maximum(pop.frustration, 1.0 - pop.rating)
-    )
+    # intention follows lasting strain, not one bad week (Bernerth et al. 2011)
     pop.intention = np.where(
         present & pop.can_leave,
-        pr.follow(pop.intention, target, sc.attitude.rate),
+        pr.follow(pop.intention, pop.frustration, sc.attitude.rate),
         pop.intention,
     )
     leaving = pop.can_leave & (pop.intention > t.threshold) & present
+    model.left_this_week = 0
     if leaving.any():
-        pop.state[leaving & (model.rng.random(pop.size) < t.rate)] = LEFT
+        gone = leaving & (model.rng.random(pop.size) < t.rate)
+        pop.state[gone] = LEFT
+        model.left_this_week = int(np.count_nonzero(gone))
 
 
 def _choose_usage(model: RolloutModel, on: np.ndarray | slice) -> None:
@@ -154,7 +158,7 @@ def _choose_usage(model: RolloutModel, on: np.ndarray | slice) -> None:
     )
     pop.acceptance[on] = accept
     state = pop.state[on]
-    weight = a.w_usefulness / max(a.w_usefulness + a.w_ease, 1e-12)
+    weight = usefulness_weight(sc)
     experienced = pr.rating_target(
         usefulness,
         ease,

@@ -257,20 +257,35 @@ class System(Section):
         le=1,
     )
     learning_loss: float = param(
-        0.8,
+        0.9,
         "Share of system hours lost by a user with zero proficiency (learning curve).",
         source="calibrated: a healthy big bang of the default organisation dips about 25-30 % "
-        "against the legacy baseline (Bhargava & Mishra 2014; UC Davis); recalibrated from "
-        "0.7 when the help desk became a fixed staff",
+        "against the legacy baseline (Bhargava & Mishra 2014; UC Davis)",
         ge=0,
         le=1,
     )
     usability_loss: float = param(0.1, "Share of system hours lost at zero usability.", ge=0, le=1)
+    legacy_fit: float = param(
+        0.75,
+        "Fit of the legacy systems to local work, 0-1: the baseline against which time lost "
+        "is measured (users are fully proficient on them).",
+        source="assumption: mature systems adapted to local work over years, but fragmented "
+        "(Millennium replaces 30-40 systems, Läkartidningen 2019-09)",
+        ge=0,
+        le=1,
+    )
+    legacy_usability: float = param(
+        0.5,
+        "Usability of the legacy systems, 0-1 (SUS/100): the baseline's usability.",
+        source="assumption; EHRs rate 45.9 SUS (Melnick et al. 2020)",
+        ge=0,
+        le=1,
+    )
     productivity_gain: float = param(
-        0.1,
-        "Share of system hours the new system saves, compared with the legacy systems, for a "
-        "fully proficient user on a fully fitted system (it scales with fit x proficiency). "
-        "0 means the new system can at best equal the old one.",
+        0.05,
+        "Share of system hours the new system saves beyond fit and usability (one record "
+        "instead of many, new functions), for a fully proficient user on a fully fitted "
+        "system (it scales with fit x proficiency).",
         source="Poissant et al. 2005 (EHR documentation time: nurses -24 %, physicians +17 %); "
         "range 0-0.25, value an assumption",
         ge=0,
@@ -279,10 +294,11 @@ class System(Section):
     interface_loss: float = param(
         0.05,
         "Share of a live user's system hours lost to working across the old and new systems "
-        "(referrals, transfers, double lookups), times the share of the organisation still on "
-        "the old system.",
-        source="VGR 'Tidplan och metod' (each area cut over at once to avoid interfaces); "
-        "HRSA; HIMSS (dual running); value an assumption",
+        "(referrals, transfers, double look-ups), times the share of the organisation still on "
+        "the old system. Users' time only: the IT cost of interfaces is "
+        "costs.dual_running_per_week.",
+        source="assumption, range 0-0.1; direction: VGR 'Tidplan och metod' (each area cut over "
+        "at once to avoid interfaces); HRSA; HIMSS (dual running)",
         ge=0,
         le=1,
     )
@@ -406,16 +422,15 @@ class Training(Section):
     )
     window_weeks: int = param(
         8,
-        "Training starts at least this many weeks before a wave's planned go-live (with plan "
-        "'capacity', earlier when the trainers need longer to reach every user of the wave).",
+        "With plan 'fixed': training starts this many weeks before a wave's planned go-live.",
         unit="weeks",
         ge=1,
         le=104,
     )
     plan: Literal["capacity", "fixed"] = param(
         "capacity",
-        "'capacity': each wave's training starts early enough for the trainers to reach all "
-        "its users before go-live (planned backwards from the last wave); 'fixed': exactly "
+        "'capacity': each wave's training starts as late as lets the trainers reach all its "
+        "users by go-live (planned backwards from the last wave: just in time); 'fixed': "
         "window_weeks before go-live, whatever the trainers can deliver (a plan that can "
         "leave a big bang under-trained).",
     )
@@ -436,10 +451,16 @@ class Training(Section):
         le=1,
     )
     half_hours: float = param(
-        10.0, "Training hours that close half of the proficiency gap.", unit="h", gt=0
+        20.0,
+        "Training hours that close half of the proficiency gap.",
+        unit="h",
+        source="calibrated with system.learning_loss: a healthy big bang dips 25-30 % "
+        "(Bhargava & Mishra 2014); 3-5 days of training then close 56-75 % of the gap, "
+        "consistent with 3-5 days being best (Longhurst et al. 2019)",
+        gt=0,
     )
     on_the_job: float = param(
-        0.04,
+        0.05,
         "Share of the proficiency gap closed by every 10 hours of use (learning by doing).",
         unit="1/10 h",
         source="calibrated: a healthy big bang recovers from its dip within 3-5 months "
@@ -764,6 +785,15 @@ class Workaround(Section):
     exit_rate: float = param(
         0.15, "Weekly hazard, times acceptance, of returning.", unit="1/week", ge=0, le=1
     )
+    relief: float = param(
+        0.5,
+        "Share of the strain a user escapes by working around the system (coping); the rest "
+        "of the strain of the duplicate work is felt.",
+        source="assumption, range 0-1; direction: workarounds as responses to obstacles "
+        "(Alter 2014)",
+        ge=0,
+        le=1,
+    )
     workaround_loss: float = param(
         0.3,
         "Share of system hours lost by a mandatory user working around the system, against "
@@ -828,14 +858,6 @@ class Attitude(Section):
         ge=0,
         le=1,
     )
-    legacy_rating: float = param(
-        0.55,
-        "Users' rating of the legacy systems, 0-1 on the SUS scale / 100: everyone's rating "
-        "before their unit goes live.",
-        source="assumption; article survey (72 % find their technology outdated, weak evidence)",
-        ge=0,
-        le=1,
-    )
     rating_sd: float = param(
         0.15,
         "Spread (standard deviation) between users in how they rate the same system: each "
@@ -879,8 +901,8 @@ class Turnover(Section):
     threshold: float = param(
         0.7,
         "Intention to leave above which staff may leave (and count as intending to leave in "
-        "the survey). Intention follows the larger of frustration and dissatisfaction "
-        "(1 - rating) at the attitude rate.",
+        "the survey). Intention follows frustration slowly (at the attitude rate): lasting "
+        "strain, not one bad week.",
         ge=0,
         le=1,
     )
@@ -1055,8 +1077,23 @@ class Costs(Section):
     )
     system_per_week: float = param(
         1.5e6,
-        "Licence and operation of the new system per week once any unit is live.",
+        "Licence and operation of the new system per week (from the contract's start, or "
+        "from the first go-live: see system_from).",
         unit="SEK/week",
+        ge=0,
+    )
+    system_from: Literal["contract", "golive"] = param(
+        "contract",
+        "When the new system's cost starts: 'contract' (week 0; the contract is signed "
+        "whether or not anyone goes live) or 'golive' (the first go-live).",
+        source="Millennium: a 10-year contract (Läkartidningen 2019-09)",
+    )
+    replacement_per_leaver: float = param(
+        250_000.0,
+        "Cost of recruiting and introducing a replacement for each member of staff who leaves "
+        "(scaled like other user costs).",
+        unit="SEK/person",
+        source="assumption: about half a year's salary",
         ge=0,
     )
     legacy_per_week: float = param(

@@ -35,6 +35,18 @@ from sim.validation.runner import CheckResult, Context, Target, result
 
 CALIBRATED, INDEPENDENT = "calibrated", "independent"
 
+DEVIATIONS: dict[str, str] = {
+    "10b": "the strain a poor implementation causes fades within months in the model, as "
+    "users learn by doing whatever their training; the survey found lasting effects "
+    "(docs/cases.md, known deviations)",
+    "10c": "users' ratings follow the system's fit more than their proficiency, and learning "
+    "by doing closes the gap that missing training leaves, so training's effect on "
+    "satisfaction fades (docs/cases.md, known deviations)",
+}
+"""Independent checks the model is known to fail, with the reason. They are run and shown
+as failing like every other check; they do not make ``sim validate`` exit with an error,
+and the tests require that they still fail (so this list stays true)."""
+
 # --- the scenarios of the generic checks (overrides on the schema defaults) ----------------
 
 HEALTHY_BIG_BANG = {
@@ -119,6 +131,9 @@ BURNOUT = 0.5
 """Operational: a live user whose frustration is at least half the scale counts as
 strained by the system in the burnout-odds check."""
 
+SURVEY_WEEK = 26
+"""The burnout check surveys live users this many weeks (six months) after go-live."""
+
 OTHER_BURNOUT = 0.439
 """Burnout from every other cause: the prevalence among US physicians in 2017 (Shanafelt
 et al. 2019, Mayo Clin Proc 94(9):1681-1694), which the KLAS survey's burnout includes."""
@@ -202,7 +217,7 @@ def check_dip_depth(ctx: Context) -> CheckResult:
         Target(0.25, 0.50, "Bhargava & Mishra 2014; UC Davis (25-30 %); 25-50 % overall"),
         kind=CALIBRATED,
         unit="share of hours lost against the baseline",
-        note="system.learning_loss was tuned to this target",
+        note="system.learning_loss and training.half_hours were tuned to this target",
     )
 
 
@@ -240,8 +255,9 @@ def check_dip_no_recovery(ctx: Context) -> CheckResult:
 
 def lever_effects(ctx: Context, group: int = 3) -> dict[str, dict[str, float]]:
     """Each lever's benefit when it moves from the low to the high end of its range, over
-    replicates: the reduction of live users' mean frustration and the gain in adoption 26
-    weeks after the first go-live."""
+    replicates: the reduction of live users' mean frustration, the gain in adoption 26
+    weeks after the first go-live, and the gain in the share of live users satisfied at the
+    end."""
     effects: dict[str, dict[str, float]] = {}
     for name, (key, low, high, _source) in LEVERS.items():
         ends = []
@@ -251,11 +267,13 @@ def lever_effects(ctx: Context, group: int = 3) -> dict[str, dict[str, float]]:
                 {
                     "frustration": _mean(runs, "mean_frustration_live"),
                     "adoption": float(np.mean([_adoption_at(r, 26) for r in runs])),
+                    "satisfied": _mean(runs, "final_satisfied"),
                 }
             )
         effects[name] = {
             "frustration": ends[0]["frustration"] - ends[1]["frustration"],
             "adoption": ends[1]["adoption"] - ends[0]["adoption"],
+            "satisfied": ends[1]["satisfied"] - ends[0]["satisfied"],
         }
     return effects
 
@@ -285,6 +303,28 @@ def check_training_lever(ctx: Context) -> CheckResult:
         context=_lever_context(effects, ("frustration", "adoption")),
         note="one value: the smaller of the two ratios, each over replicate means; "
         "frustration of live users",
+    )
+
+
+def check_training_satisfaction(ctx: Context) -> CheckResult:
+    """Training is the main predictor of users' satisfaction with the system."""
+    effects = lever_effects(ctx)
+    return result(
+        "10c",
+        "Training is the strongest lever on satisfaction",
+        [_strongest(effects, "satisfied")],
+        Target(
+            1.0,
+            math.inf,
+            "Longhurst et al. 2019 (training the main predictor of EHR satisfaction); KLAS "
+            "Arch Collaborative",
+        ),
+        kind=INDEPENDENT,
+        unit="x the next-best lever",
+        context=_lever_context(effects, ("satisfied",)),
+        note="gain in the share of live users satisfied at the end (years after go-live); "
+        "one value over replicate means",
+        deviation=DEVIATIONS["10c"],
     )
 
 
@@ -409,14 +449,26 @@ def _on_time_despite_warnings(run: RunResult, planned: int) -> float:
     return float(s["first_golive_week"] == planned and s["golives_despite_warnings"] >= 1)
 
 
-def check_pressure_despite_warnings(ctx: Context) -> CheckResult:
-    """Schedule pressure with filtered reporting sends an unready system live on its date;
-    a board without them, reading the same measurements, postpones.
+FIXABLE = {
+    "testing.start_week": 44,
+    "system.latent_defects": 600,
+    "training.plan": "fixed",
+    "training.capacity": 30.0,
+}
+"""Unready at the planned date but fixable by waiting: testing starts late on a system with
+many defects, and scarce trainers on a fixed plan have not reached everyone."""
 
-    The pressure and filtering are the schema defaults (moderate, 0.3 and 0.2), so the
-    decision turns on readiness as it develops (training delivered, testing done, open
-    defects, fit), not on a bar pushed out of reach."""
-    base = {**LOW_READINESS, "rollout.strategy": "big_bang"}
+
+def check_pressure_despite_warnings(ctx: Context) -> CheckResult:
+    """Schedule pressure with filtered reporting sends an unready system live on its date,
+    and it costs: live users end up more frustrated than under a board that waits for its
+    own readiness bar, because waiting lets testing, fixing and training catch up.
+
+    Pressure and filtering are the schema defaults (moderate); the system is unready but
+    fixable (:data:`FIXABLE`). Whether waiting helps is the behavioural question: with a
+    system that cannot be fixed by waiting (``LOW_READINESS``: low fit ceiling) it does
+    not."""
+    base = {**FIXABLE, "rollout.strategy": "big_bang"}
     calm = {"governance.schedule_pressure": 0.0, "governance.filtering": 0.0}
     pressured_sc = ctx.scenario(None, base)
     planned = pressured_sc.rollout.first_golive_week
@@ -424,32 +476,37 @@ def check_pressure_despite_warnings(ctx: Context) -> CheckResult:
         "pressured": ctx.runs(pressured_sc, 7),
         "calm": ctx.runs(ctx.scenario(None, {**base, **calm}), 7),
     }
-    shares = {n: [_on_time_despite_warnings(r, planned) for r in rs] for n, rs in runs.items()}
-    calm_share = float(np.mean(shares["calm"]))
+    diffs = [
+        p.summary["peak_frustration_live"] - c.summary["peak_frustration_live"]
+        for p, c in zip(runs["pressured"], runs["calm"], strict=True)
+    ]
+    on_time = float(np.mean([_on_time_despite_warnings(r, planned) for r in runs["pressured"]]))
+    waited = _mean(runs["calm"], "first_golive_week") - planned
     g = pressured_sc.governance
     return result(
         "7",
-        "Pressure + filtering: go-live despite warnings",
-        shares["pressured"],
-        Target(0.8, 1.0, "KPMG 2025 (fixed date took priority); GP (payment at go-live)"),
+        "Pressure + filtering: go-live despite warnings, and it costs",
+        diffs,
+        Target(0.05, math.inf, "KPMG 2025 (fixed date took priority); GP (payment at go-live)"),
         kind=INDEPENDENT,
-        unit="share of runs live on the planned week though unready",
-        extra_ok=calm_share <= 0.2,
+        unit="peak frustration of live users, pressured minus calm board",
+        extra_ok=on_time >= 0.5 and waited > 0,
         context={
-            "same share without pressure or filtering": calm_share,
+            "share of pressured runs live on the date though unready": on_time,
+            "weeks the calm board waited": waited,
             "true readiness at go-live, pressured": float(
                 np.mean([r.waves[0]["readiness"] for r in runs["pressured"]])
             ),
-            "readiness the board measured, pressured": float(
-                np.mean([r.waves[0]["readiness_measured"] for r in runs["pressured"]])
+            "true readiness at go-live, calm": float(
+                np.mean([r.waves[0]["readiness"] for r in runs["calm"]])
             ),
-            "peak frustration of live users, pressured minus calm": _mean(
-                runs["pressured"], "peak_frustration_live"
-            )
-            - _mean(runs["calm"], "peak_frustration_live"),
+            "net benefit, pressured minus calm (MSEK)": _mean(runs["pressured"], "net_benefit")
+            - _mean(runs["calm"], "net_benefit"),
         },
         note=f"schedule pressure {g.schedule_pressure:g} and filtering {g.filtering:g} (the "
-        "defaults); also requires <= 0.2 without them",
+        "defaults) against none; also requires that the pressured board went live on its date "
+        "though unready in most runs (>= 50 %) and that the calm board waited; operational: "
+        "at least 0.05 more frustration",
     )
 
 
@@ -519,7 +576,7 @@ def check_millennium_warnings(ctx: Context) -> CheckResult:
             sc.governance.readiness_threshold,
             "KPMG 2025 (the steering group had enough information to know the real state)",
         ),
-        kind=INDEPENDENT,
+        kind=CALIBRATED,
         unit="true readiness of the first wave at go-live",
         extra_ok=on_time >= 0.8,
         context={
@@ -528,9 +585,11 @@ def check_millennium_warnings(ctx: Context) -> CheckResult:
                 np.mean([r.waves[0]["readiness_measured"] for r in runs])
             ),
         },
-        note="target: below the unpressured bar (governance.readiness_threshold); the "
-        "readiness emerges from training, testing, defects and fit; also requires going "
-        "live on the planned week in >= 80 % of runs",
+        note="a consistency check, not independent evidence: the inputs behind readiness "
+        "(late testing, training that did not fit, low fit) and the pressure that sends the "
+        "wave live on its date were set from the same review; target: below the unpressured "
+        "bar (governance.readiness_threshold); also requires going live on the planned week "
+        "in >= 80 % of runs",
     )
 
 
@@ -662,6 +721,7 @@ def check_involvement_satisfaction(ctx: Context) -> CheckResult:
             ratings.append(final)
             group.append(np.full(final.size, flag))
         rs.append(_point_biserial(np.concatenate(group), np.concatenate(ratings)))
+    r = float(np.mean(rs))
     return result(
         "10a",
         "Involvement and satisfaction, user level",
@@ -674,29 +734,41 @@ def check_involvement_satisfaction(ctx: Context) -> CheckResult:
         ),
         kind=INDEPENDENT,
         unit="point-biserial r (high vs low involvement, users' final rating)",
-        note="live users of both conditions pooled, one r per replicate pair (same seed)",
+        context={"the same as Cohen's d": 2 * r / math.sqrt(max(1 - r * r, 1e-12))},
+        note="live users of both conditions pooled, one r per replicate pair (same seed); "
+        "involvement acts on the organisation (the system it builds), not on the participant, "
+        "so this is the effect on users of more against less participatory programmes; the "
+        "r depends on how differently users rate one system (attitude.rating_sd, from SUS "
+        "studies: 0 would give r near 0.7)",
     )
 
 
 def check_implementation_burnout(ctx: Context) -> CheckResult:
     """Good training and support roughly halve the odds of burnout.
 
-    The survey measured burnout from every cause; the model's strain comes from the system
-    alone. So a user counts as burnt out when strained by the system (live, frustration at
-    least :data:`BURNOUT`) or from other causes at the prevalence physicians report
-    (:data:`OTHER_BURNOUT`), independently."""
+    Fixed in advance: a survey of live users :data:`SURVEY_WEEK` weeks after go-live; a
+    user is strained by the system when frustration is at least :data:`BURNOUT`. The survey
+    measured burnout from every cause while the model's strain comes from the system alone,
+    so a user counts as burnt out when strained by the system or, independently, burnt out
+    for other reasons at the prevalence physicians report (:data:`OTHER_BURNOUT`)."""
     shares = {}
     for name, overrides in IMPLEMENTATION.items():
         sc = ctx.scenario(None, {**overrides, "rollout.strategy": "big_bang"})
         shares[name] = [
-            burnout_share(_probe(ctx, sc, 11, rep), BURNOUT) for rep in range(ctx.replicates)
+            burnout_share(_probe(ctx, sc, 11, rep), BURNOUT, SURVEY_WEEK)
+            for rep in range(ctx.replicates)
         ]
 
-    def odds(system_share: float) -> float:
-        p = 1.0 - (1.0 - OTHER_BURNOUT) * (1.0 - system_share)
+    def odds(p: float) -> float:
+        p = min(max(p, 1e-6), 1 - 1e-6)
         return p / (1.0 - p)
 
-    ratios = [odds(p) / odds(g) for p, g in zip(shares["poor"], shares["good"], strict=True)]
+    def with_other_causes(system_share: float) -> float:
+        return 1.0 - (1.0 - OTHER_BURNOUT) * (1.0 - system_share)
+
+    pairs = list(zip(shares["poor"], shares["good"], strict=True))
+    ratios = [odds(with_other_causes(p)) / odds(with_other_causes(g)) for p, g in pairs]
+    system_only = [odds(p) / odds(g) for p, g in pairs]
     return result(
         "10b",
         "Training and support halve burnout odds",
@@ -711,12 +783,13 @@ def check_implementation_burnout(ctx: Context) -> CheckResult:
         context={
             "strained by the system, poor": float(np.mean(shares["poor"])),
             "strained by the system, good": float(np.mean(shares["good"])),
+            "odds ratio of strain by the system alone": float(np.median(system_only)),
         },
-        note=f"operational: strained = live user-weeks with frustration >= {BURNOUT} in the "
-        f"first 26 weeks after go-live; burnt out = strained or, independently, burnt out "
-        f"for other reasons ({OTHER_BURNOUT:.0%}, Shanafelt et al. 2019); poor = 4 h "
-        "training and half the help desk, good = 32 h and double; operational band around "
-        "2.14",
+        deviation=DEVIATIONS["10b"],
+        note=f"operational, fixed in advance: a survey {SURVEY_WEEK} weeks after go-live; "
+        f"strained = frustration >= {BURNOUT}; burnt out = strained or, independently, burnt "
+        f"out for other reasons ({OTHER_BURNOUT:.0%}, Shanafelt et al. 2019); poor = 4 h "
+        "training and half the help desk, good = 32 h and double; band around 2.14",
     )
 
 
@@ -742,5 +815,6 @@ CHECKS: tuple[Callable[[Context], CheckResult], ...] = (
     check_cost_overrun,
     check_involvement_satisfaction,
     check_implementation_burnout,
+    check_training_satisfaction,
 )
 """Every check, in report order."""

@@ -48,8 +48,12 @@ def probe_users(scenario: Scenario, seed: int, weeks: int = 26) -> UserProbe:
         release(model)
 
 
-def burnout_share(probe: UserProbe, level: float) -> float:
-    """Share of live user-weeks with frustration at or above ``level``."""
-    values = probe.frustration_after_golive
+def burnout_share(probe: UserProbe, level: float, week: int) -> float:
+    """Share of live users whose frustration is at least ``level`` in week ``week`` after
+    the first go-live (a cross-sectional survey, as burnout surveys are)."""
+    rows = probe.frustration_after_golive
+    if rows.shape[0] < week:
+        return 0.0
+    values = rows[week - 1]
     values = values[~np.isnan(values)]
     return float(np.mean(values >= level)) if values.size else 0.0
