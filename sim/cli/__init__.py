@@ -6,6 +6,7 @@ import click
 
 from sim import __version__
 from sim.cli.compare import compare_command
+from sim.cli.dashboard import dashboard_command
 from sim.cli.demo import demo_command
 from sim.cli.plot import plot_command
 from sim.cli.run import run_command
@@ -53,6 +54,7 @@ cli.add_command(compare_command)
 cli.add_command(plot_command)
 cli.add_command(validate_command)
 cli.add_command(demo_command)
+cli.add_command(dashboard_command)
 
 
 def main() -> None:

@@ -1,0 +1,48 @@
+"""`sim dashboard`: watch two conditions of a rollout side by side in a browser."""
+
+from __future__ import annotations
+
+import click
+
+from sim.cli.options import seed_option, set_option
+from sim.dashboard import DEFAULT_SCENARIO
+from sim.dashboard.server import DEFAULT_HOST, DEFAULT_PORT, missing_packages, serve
+from sim.scenario import load_scenario
+
+
+@click.command("dashboard")
+@click.argument("scenario", type=click.Path(dir_okay=False), required=False)
+@click.option(
+    "--host",
+    default=DEFAULT_HOST,
+    show_default=True,
+    help="Address to listen on. Anything but a loopback address lets other computers in "
+    "(with a warning).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
+@seed_option
+@set_option
+def dashboard_command(
+    scenario: str | None, host: str, port: int, seed: int | None, overrides: dict
+) -> None:
+    """Serve the classroom dashboard for SCENARIO (default: scenarios/default.toml).
+
+    A local web app (Mesa's SolaraViz): pick two conditions, press play and watch
+    adoption, frustration, the units and the board's decisions week by week. The
+    scenario file sets the controls' starting values. Needs the `dashboard` extra
+    (installed by `make demo`).
+    """
+    base = load_scenario(scenario or DEFAULT_SCENARIO, overrides)
+    missing = missing_packages()
+    if missing:
+        raise click.ClickException(
+            f"the dashboard needs the 'dashboard' extra ({missing[0]} is missing): "
+            "run make demo, or pip install -e '.[dashboard]'"
+        )
+    serve(base, host=host, port=port, seed=seed)

@@ -1,0 +1,188 @@
+"""The dashboard's page: Mesa's SolaraViz running a :class:`Classroom`, with custom views.
+
+Mesa's SolaraViz gives the play, pause, step and reset buttons, the speed settings and the
+controls (from :func:`sim.dashboard.controls.model_params`); the views are custom Solara
+components, since the model keeps its users in NumPy arrays rather than on a Mesa grid:
+the week in plain words, the units as tiles, the board's decisions, and ECharts line
+charts (drawn by the browser, so a redraw costs the server little).
+
+Moving a control takes effect at the next Reset, as in every SolaraViz app.
+
+``sim dashboard`` serves this module (:mod:`sim.dashboard.server`); it calls
+:func:`configure` first with the scenario from the command line.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import reacton
+import solara
+from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
+
+from sim.dashboard import views
+from sim.dashboard.classroom import Classroom
+from sim.dashboard.controls import model_params, start_values
+from sim.scenario import Scenario
+from sim.seeding import fresh_seed
+
+TITLE = "Rollout classroom: two conditions side by side"
+PLAY_INTERVAL_MS = 10
+"""Pause between redraws while playing."""
+RENDER_INTERVAL = 2
+"""Weeks simulated per redraw while playing (Mesa's "render interval"): drawing, not the
+model, is what limits the speed, so a frame shows two weeks; benchmarks/bench_dashboard.py
+measures the result."""
+CHART_HEIGHT = "330px"
+CSS = """
+/* Show every slider's value, not only while it is dragged, and leave room for it. */
+.v-navigation-drawer .v-slider__thumb-label-container { display: block !important; }
+.v-navigation-drawer .v-input__slider { margin-top: 26px; }
+"""
+
+
+@dataclass
+class _Start:
+    base: Scenario | None = None
+    seed: int | None = None
+
+
+_start = _Start()
+
+
+def configure(base: Scenario, seed: int | None = None) -> int:
+    """Set the scenario and seed every new page starts from; returns the seed (a fresh
+    one when ``seed`` is None)."""
+    _start.base = base
+    _start.seed = fresh_seed() if seed is None else int(seed)
+    return _start.seed
+
+
+def _start_scenario() -> tuple[Scenario, int]:
+    if _start.base is None:
+        configure(Scenario())
+    return _start.base, _start.seed
+
+
+# --- views ------------------------------------------------------------------------------
+# Each view is a Solara component of the Classroom that reads the frame number from FRAME.
+# (Mesa would subscribe every plain view function to its frame counter, and each one
+# would redraw the whole page after every frame; this way the page is redrawn once.)
+
+FRAME = solara.create_context(0)
+"""The number of Mesa's current frame, provided by :func:`Page` to the views."""
+
+
+@solara.component
+def ThisWeek(model: Classroom):
+    """The week in plain words, one line per condition."""
+    solara.use_context(FRAME)
+    lines = [
+        f'<div style="color:{views.COLOURS[c.name]};margin-top:6px">'
+        f"<b>{html.escape(c.label)}</b>"
+        f'<div style="font-size:12px;opacity:0.8">{html.escape(c.settings)}</div>'
+        f"{html.escape(views.this_week(c))}</div>"
+        for c in model.conditions
+    ]
+    compared = views.comparison(model.conditions)
+    if compared:
+        lines.append(f'<div style="margin-top:8px">{html.escape(compared)}</div>')
+    return solara.HTML(
+        tag="div",
+        unsafe_innerHTML=(
+            f'<div class="sim-this-week" data-week="{model.week}" style="font-size:15px">'
+            f'<div style="font-size:20px;font-weight:600">Week {model.week} of '
+            f"{model.horizon}</div>{''.join(lines)}</div>"
+        ),
+    )
+
+
+@solara.component
+def UnitMap(model: Classroom):
+    """Each condition's units as tiles coloured by state."""
+    solara.use_context(FRAME)
+    return solara.HTML(tag="div", unsafe_innerHTML=views.unit_map_html(model.conditions))
+
+
+@solara.component
+def Decisions(model: Classroom):
+    """The boards' decisions so far, newest first."""
+    solara.use_context(FRAME)
+    rows = [
+        f'<div class="sim-decision" data-kind="{d.kind}" style="margin:2px 0">'
+        f'<b style="color:{views.COLOURS[name]}">week {d.week} · {name}</b> '
+        f"{html.escape(d.text)}</div>"
+        for name, d in views.decision_log(model.conditions)
+    ]
+    body = "".join(rows) or "<div>No decisions yet: the first go-live is still ahead.</div>"
+    return solara.HTML(
+        tag="div",
+        unsafe_innerHTML=(
+            '<div style="font-size:14px"><div style="font-size:16px;font-weight:600">'
+            "The boards' decisions</div>"
+            f'<div class="sim-decisions" style="max-height:300px;overflow-y:auto">{body}</div>'
+            "</div>"
+        ),
+    )
+
+
+def _figure(option: dict):
+    return solara.FigureEcharts(
+        option=option,
+        attributes={"style": f"height: {CHART_HEIGHT}; width: 100%", "class": "sim-chart"},
+        responsive=True,
+    )
+
+
+def _chart_view(chart: views.Chart):
+    def view(model: Classroom):
+        solara.use_context(FRAME)
+        return _figure(views.chart_option(chart, model.conditions, model.horizon))
+
+    view.__name__ = chart.title.replace(" ", "")
+    return reacton.component(view)
+
+
+def _role_chart_view(chart: views.RoleChart):
+    def view(model: Classroom):
+        solara.use_context(FRAME)
+        return _figure(views.role_chart_option(chart, model.conditions, model.horizon))
+
+    view.__name__ = chart.title.replace(" ", "")
+    return reacton.component(view)
+
+
+def components() -> list:
+    """The views in page order: two per row, the week and the units first."""
+    charts = [_chart_view(c) for c in views.CHARTS]
+    return [
+        ThisWeek,
+        UnitMap,
+        *charts[:2],
+        *charts[2:],
+        Decisions,
+        *[_role_chart_view(c) for c in views.ROLE_CHARTS],
+    ]
+
+
+@solara.component
+def Page():
+    # After each of Mesa's frames, redraw every view in one pass.
+    FRAME.provide(update_counter.value)
+    base, seed = _start_scenario()
+    params = solara.use_memo(lambda: model_params(base, seed), [])
+    model = solara.use_memo(lambda: Classroom(base, seed, **start_values(base)), [])
+    views_ = solara.use_memo(components, [])
+    with solara.Column() as page:
+        solara.Style(CSS)
+        SolaraViz(
+            model,
+            components=views_,
+            model_params=params,
+            name=TITLE,
+            play_interval=PLAY_INTERVAL_MS,
+            render_interval=RENDER_INTERVAL,
+        )
+    return page
