@@ -20,7 +20,7 @@ from typing import Any
 from pydantic.fields import FieldInfo
 
 from sim.errors import InputError
-from sim.scenario import INVOLVEMENT_PRESETS, STRATEGIES, Scenario, scenario_from_dict
+from sim.scenario import Scenario, scenario_from_dict, schema
 
 CONDITIONS = ("A", "B")
 """The two conditions shown side by side."""
@@ -53,8 +53,9 @@ class Control:
 
 
 CONDITION_CONTROLS: tuple[Control, ...] = (
-    Control("rollout.strategy", "strategy", choices=lambda: list(STRATEGIES)),
-    Control("involvement.level", "involvement", choices=lambda: list(INVOLVEMENT_PRESETS)),
+    # read when the page is built, so a strategy or preset added to the schema appears
+    Control("rollout.strategy", "strategy", choices=lambda: list(schema.STRATEGIES)),
+    Control("involvement.level", "involvement", choices=lambda: list(schema.INVOLVEMENT_PRESETS)),
     # the schema's own check: no more waves than units
     Control("rollout.waves", "waves", upper=lambda base: base.population.units),
     Control("training.hours_per_user", "training hours"),
@@ -223,7 +224,7 @@ def overrides(base: Scenario, condition: str, values: dict[str, Any]) -> dict[st
     pop = base.population
     if out["population.size"] != pop.size:
         out["population.scale"] = pop.scale * pop.size / out["population.size"]
-    if out["involvement.level"] in INVOLVEMENT_PRESETS:
+    if out["involvement.level"] in schema.INVOLVEMENT_PRESETS:
         out["involvement.participation"] = out["involvement.responsiveness"] = None
     return out
 
