@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 # download is not available everywhere, CI included).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,13 +29,18 @@ test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check sim tests benchmarks experiments tools
 	$(BIN)/python -m pytest -n 2 -q
 
+# The dashboard's screenshots in docs/images, taken by its browser test.
+screenshots: $(STAMP) $(CHROMIUM)
+	SIM_SCREENSHOTS=docs/images $(BIN)/python -m pytest -q tests/test_dashboard_browser.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks experiments tools
 	$(BIN)/ruff format --check sim tests benchmarks experiments tools
 
-bench: $(STAMP)
+bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python benchmarks/bench_model.py
 	$(BIN)/python benchmarks/bench_sweep.py
+	$(BIN)/python benchmarks/bench_dashboard.py --browser
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -264,6 +264,8 @@ def test_the_week_in_plain_words(small):
     assert "1 of 4 waves live" in phased and "adopted" in phased
     assert "all units live" in views.this_week(room.conditions[1])
     assert views.comparison(room.conditions).startswith("So far:")
+    _run(room, room.horizon)
+    assert views.comparison(room.conditions).startswith("In the end:")
     log = views.decision_log(room.conditions)
     assert [e[1].week for e in log] == sorted((e[1].week for e in log), reverse=True)
 
@@ -301,6 +303,8 @@ def _charts(rc) -> list[dict]:
 def test_the_page_steps_both_conditions_and_redraws_every_view(page):
     import ipyvuetify as v
 
+    from sim.dashboard.app import RENDER_INTERVAL
+
     assert 'data-week="0"' in _html(page, "sim-this-week")
     charts = _charts(page)
     assert len(charts) == len(views.CHARTS) + len(views.ROLE_CHARTS)
@@ -308,7 +312,7 @@ def test_the_page_steps_both_conditions_and_redraws_every_view(page):
     step = page.find(v.Btn, children=["Step"]).widget
     for _ in range(6):
         step.click()
-    weeks = 6 * 2  # the page's render interval: two weeks a frame
+    weeks = 6 * RENDER_INTERVAL  # weeks a frame
     assert f'data-week="{weeks}"' in _html(page, "sim-this-week")
     assert f"Week {weeks} of 60" in _html(page, "sim-this-week")
     assert all(len(s["data"]) == weeks + 1 for c in _charts(page) for s in c["series"])

@@ -347,6 +347,7 @@ def this_week(condition: Condition) -> str:
 def comparison(conditions: Sequence[Condition]) -> str:
     """Which condition is ahead so far, in plain words (empty before any go-live)."""
     a, b = conditions[0], conditions[1]
+    when = "In the end" if a.week >= a.scenario.run.steps else "So far"
     if a.model.waves_live == 0 and b.model.waves_live == 0:
         return ""
     adopt = {c.name: c.model.metrics["adoption_rate"] for c in conditions}
@@ -361,7 +362,7 @@ def comparison(conditions: Sequence[Condition]) -> str:
     else:
         calm, upset = (a.name, b.name) if feel[a.name] < feel[b.name] else (b.name, a.name)
         second = f"{calm} is calmer (frustration {feel[calm]:.2f} against {feel[upset]:.2f})"
-    return f"So far: {first}; {second}."
+    return f"{when}: {first}; {second}."
 
 
 def decision_log(conditions: Sequence[Condition]) -> list[tuple[str, Decision]]:
