@@ -20,6 +20,8 @@ Run: ``python benchmarks/bench_dashboard.py [--repeats 3] [--browser]``
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import statistics
 import time
 
@@ -53,7 +55,8 @@ def with_page(base, seed: int, render_interval: int, play_interval_ms: int) -> f
 
     app.configure(base, seed)
     app.RENDER_INTERVAL = render_interval
-    _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
+    with contextlib.redirect_stdout(io.StringIO()):  # the app bar, shown without a browser
+        _, rc = solara.render(solara.AppLayout(children=[app.Page()]), handle_error=False)
     step = rc.find(v.Btn, children=["Step"]).widget
     frames = 0
     start = time.perf_counter()
