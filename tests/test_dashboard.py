@@ -341,3 +341,12 @@ def test_the_page_offers_no_code_console(page):
 
     titles = [w.children for w in page.find(v.CardTitle).widgets]
     assert titles and not any("Console" in str(t) for t in titles)
+
+
+@pytest.mark.parametrize("units", [1, 10, 40, 100, 177, 400])
+def test_the_unit_map_fits_its_box_for_any_number_of_units(units):
+    columns, height, gap = views.tile_grid(units)
+    rows = -(-units // columns)
+    assert 4 <= height <= 18
+    assert rows * (height + gap) <= views.MAP_HEIGHT + gap or height == 4
+    assert columns >= rows

@@ -256,8 +256,18 @@ def unit_states(condition: Condition) -> Units:
     return Units(code, wave, adopted, away, feeling)
 
 
-def _columns(n_units: int) -> int:
-    return int(min(25, max(5, np.ceil(np.sqrt(n_units * 2.5)))))
+MAP_HEIGHT = 120
+"""Pixels for one condition's tiles, so that both fit beside the week in words."""
+
+
+def tile_grid(n_units: int) -> tuple[int, int, int]:
+    """(columns, tile height, gap) in pixels for ``n_units`` tiles: about 2.5 times as many
+    columns as rows, tiles as tall as :data:`MAP_HEIGHT` allows (4 to 18 pixels)."""
+    columns = int(min(30, max(5, np.ceil(np.sqrt(n_units * 2.5)))))
+    rows = int(np.ceil(n_units / columns))
+    gap = 3 if rows <= 6 else 2
+    height = int(min(18, max(4, MAP_HEIGHT // rows - gap)))
+    return columns, height, gap
 
 
 def unit_map_html(conditions: Sequence[Condition]) -> str:
@@ -279,6 +289,7 @@ def unit_map_html(conditions: Sequence[Condition]) -> str:
 
 def _unit_block(condition: Condition) -> str:
     units = unit_states(condition)
+    columns, height, gap = tile_grid(units.state.size)
     counts = np.bincount(units.state, minlength=len(UNIT_STATES))
     tiles = []
     for i, code in enumerate(units.state.tolist()):
@@ -289,7 +300,8 @@ def _unit_block(condition: Condition) -> str:
         )
         tiles.append(
             f'<div class="sim-unit" data-state="{name}" title="{html.escape(tip)}" '
-            f'style="background:{STATE_COLOURS[name]};height:18px;border-radius:3px"></div>'
+            f'style="background:{STATE_COLOURS[name]};height:{height}px;border-radius:2px">'
+            "</div>"
         )
     summary = ", ".join(f"{counts[k]} {s}" for k, s in enumerate(UNIT_STATES) if counts[k])
     colour = COLOURS[condition.name]
@@ -298,8 +310,8 @@ def _unit_block(condition: Condition) -> str:
         f'data-week="{condition.week}" style="margin-bottom:10px">'
         f'<div style="font-weight:600;color:{colour}">{html.escape(condition.label)}</div>'
         f'<div style="font-size:12px;margin-bottom:3px">{summary}</div>'
-        f'<div style="display:grid;grid-template-columns:repeat({_columns(units.state.size)},'
-        f'1fr);gap:3px">{"".join(tiles)}</div></div>'
+        f'<div style="display:grid;grid-template-columns:repeat({columns},1fr);gap:{gap}px">'
+        f"{''.join(tiles)}</div></div>"
     )
 
 
