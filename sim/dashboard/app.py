@@ -14,8 +14,9 @@ Moving a control takes effect at the next Reset, as in every SolaraViz app.
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import reacton
 import solara
@@ -77,57 +78,22 @@ FRAME = solara.create_context(0)
 """The number of Mesa's current frame, provided by :func:`Page` to the views."""
 
 
-@solara.component
-def ThisWeek(model: Classroom):
-    """The week in plain words, one line per condition."""
-    solara.use_context(FRAME)
-    lines = [
-        f'<div style="color:{views.COLOURS[c.name]};margin-top:6px">'
-        f"<b>{html.escape(c.label)}</b>"
-        f'<div style="font-size:12px;opacity:0.8">{html.escape(c.settings)}</div>'
-        f"{html.escape(views.this_week(c))}</div>"
-        for c in model.conditions
-    ]
-    compared = views.comparison(model.conditions)
-    if compared:
-        lines.append(f'<div style="margin-top:8px">{html.escape(compared)}</div>')
-    return solara.HTML(
-        tag="div",
-        unsafe_innerHTML=(
-            f'<div class="sim-this-week" data-week="{model.week}" style="font-size:15px">'
-            f'<div style="font-size:20px;font-weight:600">Week {model.week} of '
-            f"{model.horizon}</div>{''.join(lines)}</div>"
-        ),
-    )
+def _view(name: str, draw: Callable[[Classroom], Any]):
+    """A view component named ``name`` that draws the Classroom with ``draw`` whenever the
+    frame number changes."""
+
+    def view(model: Classroom):
+        solara.use_context(FRAME)
+        return draw(model)
+
+    view.__name__ = view.__qualname__ = name
+    # reacton's own decorator: Solara's would try to read this function's source to check
+    # its hooks, and warn that it cannot
+    return reacton.component(view)
 
 
-@solara.component
-def UnitMap(model: Classroom):
-    """Each condition's units as tiles coloured by state."""
-    solara.use_context(FRAME)
-    return solara.HTML(tag="div", unsafe_innerHTML=views.unit_map_html(model.conditions))
-
-
-@solara.component
-def Decisions(model: Classroom):
-    """The boards' decisions so far, newest first."""
-    solara.use_context(FRAME)
-    rows = [
-        f'<div class="sim-decision" data-kind="{d.kind}" style="margin:2px 0">'
-        f'<b style="color:{views.COLOURS[name]}">week {d.week} · {name}</b> '
-        f"{html.escape(d.text)}</div>"
-        for name, d in views.decision_log(model.conditions)
-    ]
-    body = "".join(rows) or "<div>No decisions yet: the first go-live is still ahead.</div>"
-    return solara.HTML(
-        tag="div",
-        unsafe_innerHTML=(
-            '<div style="font-size:14px"><div style="font-size:16px;font-weight:600">'
-            "The boards' decisions</div>"
-            f'<div class="sim-decisions" style="max-height:300px;overflow-y:auto">{body}</div>'
-            "</div>"
-        ),
-    )
+def _html(make: Callable[[Classroom], str]) -> Callable[[Classroom], Any]:
+    return lambda model: solara.HTML(tag="div", unsafe_innerHTML=make(model))
 
 
 def _figure(option: dict):
@@ -138,35 +104,23 @@ def _figure(option: dict):
     )
 
 
-def _chart_view(chart: views.Chart):
-    def view(model: Classroom):
-        solara.use_context(FRAME)
-        return _figure(views.chart_option(chart, model.conditions, model.horizon))
-
-    view.__name__ = chart.title.replace(" ", "")
-    return reacton.component(view)
+ThisWeek = _view("ThisWeek", _html(lambda m: views.week_html(m.conditions, m.week, m.horizon)))
+UnitMap = _view("UnitMap", _html(lambda m: views.unit_map_html(m.conditions)))
+Decisions = _view("Decisions", _html(lambda m: views.decisions_html(m.conditions)))
 
 
-def _role_chart_view(chart: views.RoleChart):
-    def view(model: Classroom):
-        solara.use_context(FRAME)
-        return _figure(views.role_chart_option(chart, model.conditions, model.horizon))
-
-    view.__name__ = chart.title.replace(" ", "")
-    return reacton.component(view)
+def _chart(chart: views.Chart | views.RoleChart):
+    make = views.role_chart_option if isinstance(chart, views.RoleChart) else views.chart_option
+    return _view(
+        chart.title.replace(" ", ""),
+        lambda m: _figure(make(chart, m.conditions, m.horizon)),
+    )
 
 
 def components() -> list:
     """The views in page order: two per row, the week and the units first."""
-    charts = [_chart_view(c) for c in views.CHARTS]
-    return [
-        ThisWeek,
-        UnitMap,
-        *charts[:2],
-        *charts[2:],
-        Decisions,
-        *[_role_chart_view(c) for c in views.ROLE_CHARTS],
-    ]
+    charts = [_chart(c) for c in views.CHARTS]
+    return [ThisWeek, UnitMap, *charts, Decisions, *[_chart(c) for c in views.ROLE_CHARTS]]
 
 
 @solara.component

@@ -381,3 +381,39 @@ def decision_log(conditions: Sequence[Condition]) -> list[tuple[str, Decision]]:
     """Every decision of both boards, newest first, with its condition's name."""
     entries = [(c.name, d) for c in conditions for d in c.decisions]
     return sorted(entries, key=lambda e: (-e[1].week, e[0]))
+
+
+def week_html(conditions: Sequence[Condition], week: int, horizon: int) -> str:
+    """The week in words for both conditions, with their settings and who is ahead."""
+    lines = [
+        f'<div style="color:{COLOURS[c.name]};margin-top:6px">'
+        f"<b>{html.escape(c.label)}</b>"
+        f'<div style="font-size:12px;opacity:0.8">{html.escape(c.settings)}</div>'
+        f"{html.escape(this_week(c))}</div>"
+        for c in conditions
+    ]
+    compared = comparison(conditions)
+    if compared:
+        lines.append(f'<div style="margin-top:8px">{html.escape(compared)}</div>')
+    return (
+        f'<div class="sim-this-week" data-week="{week}" style="font-size:15px">'
+        f'<div style="font-size:20px;font-weight:600">Week {week} of {horizon}</div>'
+        f"{''.join(lines)}</div>"
+    )
+
+
+def decisions_html(conditions: Sequence[Condition]) -> str:
+    """The boards' decisions so far, newest first, in a scrolling list."""
+    rows = [
+        f'<div class="sim-decision" data-kind="{d.kind}" style="margin:2px 0">'
+        f'<b style="color:{COLOURS[name]}">week {d.week} · {name}</b> '
+        f"{html.escape(d.text)}</div>"
+        for name, d in decision_log(conditions)
+    ]
+    body = "".join(rows) or "<div>No decisions yet: the first go-live is still ahead.</div>"
+    return (
+        '<div style="font-size:14px"><div style="font-size:16px;font-weight:600">'
+        "The boards' decisions</div>"
+        f'<div class="sim-decisions" style="max-height:300px;overflow-y:auto">{body}</div>'
+        "</div>"
+    )
