@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from sim.dashboard import controls, views
+from sim.dashboard import charts, controls, unitmap, words
 from sim.dashboard.classroom import Classroom
 from sim.errors import InputError
 from sim.model.population import UsageState
@@ -195,7 +195,7 @@ def _run(room: Classroom, weeks: int) -> Classroom:
 
 def test_charts_show_both_conditions_week_by_week_with_the_decisions(small):
     room = _run(Classroom(small(), 6), 20)
-    option = views.chart_option(views.CHARTS[0], room.conditions, room.horizon)
+    option = charts.chart_option(charts.CHARTS[0], room.conditions, room.horizon)
     names = [s["name"] for s in option["series"]]
     assert names == ["A adopted", "A in live units", "B adopted", "B in live units"]
     for series in option["series"]:
@@ -209,11 +209,11 @@ def test_charts_show_both_conditions_week_by_week_with_the_decisions(small):
 
 def test_a_chart_line_the_model_does_not_report_is_left_out(small):
     room = _run(Classroom(small(), 6), 3)
-    chart = views.Chart(
-        "Test", "-", (views.Line("no_such_indicator", "x"), views.Line("adoption_rate", "a"))
+    chart = charts.Chart(
+        "Test", "-", (charts.Line("no_such_indicator", "x"), charts.Line("adoption_rate", "a"))
     )
     assert "no_such_indicator" not in STEP_COLUMNS
-    option = views.chart_option(chart, room.conditions, room.horizon)
+    option = charts.chart_option(chart, room.conditions, room.horizon)
     assert [s["name"] for s in option["series"]] == ["A a", "B a"]
     # the decisions go on the first line that is drawn
     assert "markLine" in option["series"][0]
@@ -221,7 +221,7 @@ def test_a_chart_line_the_model_does_not_report_is_left_out(small):
 
 def test_role_charts_have_a_line_per_role_and_condition(small):
     room = _run(Classroom(small(), 6), 3)
-    option = views.role_chart_option(views.ROLE_CHARTS[1], room.conditions, room.horizon)
+    option = charts.role_chart_option(charts.ROLE_CHARTS[1], room.conditions, room.horizon)
     roles = room.conditions[0].scenario.population.roles
     assert len(option["series"]) == 2 * len(roles)
     assert option["series"][0]["name"] == f"A {roles['professional'].label}"
@@ -229,15 +229,15 @@ def test_role_charts_have_a_line_per_role_and_condition(small):
 
 def test_the_unit_map_shows_waves_going_live(small):
     room = Classroom(small(), 8)
-    before = [views.unit_states(c).state for c in room.conditions]
+    before = [unitmap.unit_states(c).state for c in room.conditions]
     assert all((s == 0).all() for s in before)
     _run(room, 12)  # past the first go-live (week 10)
-    phased, big_bang = (views.unit_states(c) for c in room.conditions)
+    phased, big_bang = (unitmap.unit_states(c) for c in room.conditions)
     assert room.conditions[1].scenario.rollout.strategy == "big_bang"
     assert (big_bang.state != 0).all()
     first_wave = phased.wave == 0
     assert (phased.state[first_wave] != 0).all() and (phased.state[~first_wave] == 0).all()
-    html = views.unit_map_html(room.conditions)
+    html = unitmap.unit_map_html(room.conditions)
     assert html.count('class="sim-unit"') == 2 * room.base.population.units
     assert len(re.findall(r'data-state="waiting"', html)) == int((phased.state == 0).sum())
 
@@ -249,24 +249,24 @@ def test_units_are_struggling_when_many_work_around(small):
     pop.state[pop.unit == 0] = int(UsageState.WORKAROUND)
     pop.state[pop.unit == 1] = int(UsageState.ADOPTED)
     pop.frustration[pop.unit == 1] = 0.0
-    units = views.unit_states(condition)
-    assert views.UNIT_STATES[units.state[0]] == "struggling"
-    assert views.UNIT_STATES[units.state[1]] == "adopted"
+    units = unitmap.unit_states(condition)
+    assert unitmap.UNIT_STATES[units.state[0]] == "struggling"
+    assert unitmap.UNIT_STATES[units.state[1]] == "adopted"
 
 
 def test_the_week_in_plain_words(small):
     room = Classroom(small(), 9)
-    first = views.this_week(room.conditions[0])
+    first = words.this_week(room.conditions[0])
     assert first.startswith("Week 0: preparing") and "next go-live planned for week 10" in first
-    assert views.comparison(room.conditions) == ""
+    assert words.comparison(room.conditions) == ""
     _run(room, 14)
-    phased = views.this_week(room.conditions[0])
+    phased = words.this_week(room.conditions[0])
     assert "1 of 4 waves live" in phased and "adopted" in phased
-    assert "all units live" in views.this_week(room.conditions[1])
-    assert views.comparison(room.conditions).startswith("So far:")
+    assert "all units live" in words.this_week(room.conditions[1])
+    assert words.comparison(room.conditions).startswith("So far:")
     _run(room, room.horizon)
-    assert views.comparison(room.conditions).startswith("In the end:")
-    log = views.decision_log(room.conditions)
+    assert words.comparison(room.conditions).startswith("In the end:")
+    log = words.decision_log(room.conditions)
     assert [e[1].week for e in log] == sorted((e[1].week for e in log), reverse=True)
 
 
@@ -306,9 +306,9 @@ def test_the_page_steps_both_conditions_and_redraws_every_view(page):
     from sim.dashboard.app import RENDER_INTERVAL
 
     assert 'data-week="0"' in _html(page, "sim-this-week")
-    charts = _charts(page)
-    assert len(charts) == len(views.CHARTS) + len(views.ROLE_CHARTS)
-    assert all(len(s["data"]) == 1 for c in charts for s in c["series"])
+    options = _charts(page)
+    assert len(options) == len(charts.CHARTS) + len(charts.ROLE_CHARTS)
+    assert all(len(s["data"]) == 1 for c in options for s in c["series"])
     step = page.find(v.Btn, children=["Step"]).widget
     for _ in range(6):
         step.click()
@@ -345,8 +345,8 @@ def test_the_page_offers_no_code_console(page):
 
 @pytest.mark.parametrize("units", [1, 10, 40, 100, 177, 400])
 def test_the_unit_map_fits_its_box_for_any_number_of_units(units):
-    columns, height, gap = views.tile_grid(units)
+    columns, height, gap = unitmap.tile_grid(units)
     rows = -(-units // columns)
     assert 4 <= height <= 18
-    assert rows * (height + gap) <= views.MAP_HEIGHT + gap or height == 4
+    assert rows * (height + gap) <= unitmap.MAP_HEIGHT + gap or height == 4
     assert columns >= rows

@@ -7,8 +7,9 @@
   values from the scenario file and ranges from the schema;
 - :mod:`sim.dashboard.classroom`: the Mesa model the page runs, two :class:`RolloutModel`
   conditions with the same seed, and the board's decisions as a log;
-- :mod:`sim.dashboard.views`: what the page shows, as plain data (chart options, unit
-  tiles, the week in plain words), testable without a browser;
+- :mod:`sim.dashboard.charts`, :mod:`sim.dashboard.unitmap`, :mod:`sim.dashboard.words`:
+  what the page shows (chart options, unit tiles, the week in plain words), as plain
+  data, testable without a browser;
 - :mod:`sim.dashboard.app`: the Solara page (needs the ``dashboard`` extra);
 - :mod:`sim.dashboard.server`: serving the page on 127.0.0.1.
 """

@@ -23,7 +23,7 @@ import solara
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
-from sim.dashboard import views
+from sim.dashboard import charts, unitmap, words
 from sim.dashboard.classroom import Classroom
 from sim.dashboard.controls import model_params, start_values
 from sim.scenario import Scenario
@@ -104,13 +104,13 @@ def _figure(option: dict):
     )
 
 
-ThisWeek = _view("ThisWeek", _html(lambda m: views.week_html(m.conditions, m.week, m.horizon)))
-UnitMap = _view("UnitMap", _html(lambda m: views.unit_map_html(m.conditions)))
-Decisions = _view("Decisions", _html(lambda m: views.decisions_html(m.conditions)))
+ThisWeek = _view("ThisWeek", _html(lambda m: words.week_html(m.conditions, m.week, m.horizon)))
+UnitMap = _view("UnitMap", _html(lambda m: unitmap.unit_map_html(m.conditions)))
+Decisions = _view("Decisions", _html(lambda m: words.decisions_html(m.conditions)))
 
 
-def _chart(chart: views.Chart | views.RoleChart):
-    make = views.role_chart_option if isinstance(chart, views.RoleChart) else views.chart_option
+def _chart(chart: charts.Chart | charts.RoleChart):
+    make = charts.role_chart_option if isinstance(chart, charts.RoleChart) else charts.chart_option
     return _view(
         chart.title.replace(" ", ""),
         lambda m: _figure(make(chart, m.conditions, m.horizon)),
@@ -119,8 +119,8 @@ def _chart(chart: views.Chart | views.RoleChart):
 
 def components() -> list:
     """The views in page order: two per row, the week and the units first."""
-    charts = [_chart(c) for c in views.CHARTS]
-    return [ThisWeek, UnitMap, *charts, Decisions, *[_chart(c) for c in views.ROLE_CHARTS]]
+    lines = [_chart(c) for c in charts.CHARTS]
+    return [ThisWeek, UnitMap, *lines, Decisions, *[_chart(c) for c in charts.ROLE_CHARTS]]
 
 
 @solara.component

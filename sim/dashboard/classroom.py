@@ -26,6 +26,9 @@ from sim.run import release
 from sim.scenario import Scenario
 from sim.seeding import fresh_seed
 
+COLOURS = {"A": "#0072B2", "B": "#E69F00"}
+"""One colour per condition on the page (Okabe-Ito, readable with colour-blindness)."""
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -118,6 +121,10 @@ class Condition:
     @property
     def week(self) -> int:
         return self.model.week
+
+    @property
+    def colour(self) -> str:
+        return COLOURS[self.name]
 
     @property
     def label(self) -> str:
