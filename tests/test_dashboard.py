@@ -3,6 +3,7 @@ board's decisions, the views, and the page rendered with Solara's test renderer.
 
 from __future__ import annotations
 
+import html
 import re
 
 import numpy as np
@@ -139,6 +140,22 @@ def test_a_condition_runs_exactly_as_a_plain_model(small):
     alone = simulate(room.conditions[0].scenario, seed=5)
     shown = room.conditions[0].model.timeseries()
     np.testing.assert_allclose(shown["adoption_rate"], alone.timeseries["adoption_rate"])
+
+
+def test_a_typing_slip_in_the_seed_box_runs_with_a_fresh_seed_and_says_so(small):
+    room = Classroom(small(), "4x2")
+    assert isinstance(room.seed, int)
+    assert "expected a whole number from 0 up" in room.notice
+    assert f"this run uses seed {room.seed}" in room.notice
+    assert html.escape(room.notice) in words.week_html(room)
+    assert Classroom(small(), " 42 ").seed == 42 and not Classroom(small(), 42).notice
+
+
+def test_settings_that_make_no_valid_scenario_keep_the_start_and_say_why(small):
+    base = small()
+    room = Classroom(base, 1, a_rollout_waves=base.population.units + 1)
+    assert room.conditions[0].scenario.rollout.waves == base.rollout.waves
+    assert room.notice.startswith("Condition A: ") and "exceeds" in room.notice
 
 
 def test_unknown_controls_are_refused(small):

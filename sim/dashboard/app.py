@@ -104,7 +104,7 @@ def _figure(option: dict):
     )
 
 
-ThisWeek = _view("ThisWeek", _html(lambda m: words.week_html(m.conditions, m.week, m.horizon)))
+ThisWeek = _view("ThisWeek", _html(words.week_html))
 UnitMap = _view("UnitMap", _html(lambda m: unitmap.unit_map_html(m.conditions)))
 Decisions = _view("Decisions", _html(lambda m: words.decisions_html(m.conditions)))
 

@@ -162,7 +162,8 @@ class Classroom(mesa.Model):
     Args:
         base: the scenario the dashboard was started with (defaults when ``None``).
         seed: seed of both conditions, as a number or the text of the seed box; a fresh
-            one is drawn (and kept as ``self.seed``) when ``None``.
+            one is drawn (and kept as ``self.seed``) when ``None``, or when the text is not
+            a whole number from 0 up (``self.notice`` then says so).
         **kwargs: control values by keyword (:func:`sim.dashboard.controls.param_name`);
             a control without a value keeps its start value. (Mesa's SolaraViz passes
             them so, and accepts a catch-all only under this name.)
@@ -172,15 +173,31 @@ class Classroom(mesa.Model):
         unknown = unknown_values(kwargs)
         if unknown:
             raise InputError("no such control", key=unknown[0])
-        seed = fresh_seed() if seed is None else parse_seed(seed)
+        self.notice = ""
+        try:
+            seed = fresh_seed() if seed is None else parse_seed(seed)
+        except InputError as exc:
+            # a typing slip in the seed box must not break the page: run, and say so
+            seed = fresh_seed()
+            self.notice = f"Seed box: {exc.detail}; this run uses seed {seed}."
         super().__init__(seed=seed)
         self.seed = seed
         self.base = base if base is not None else Scenario()
         self.conditions = [
-            Condition(name, condition_scenario(self.base, name, kwargs), seed)
-            for name in CONDITIONS
+            Condition(name, self._scenario(name, kwargs), seed) for name in CONDITIONS
         ]
         self.horizon = self.base.run.steps
+
+    def _scenario(self, condition: str, values: dict[str, Any]) -> Scenario:
+        """The condition's scenario; if its settings are not a valid scenario, its starting
+        one, and a notice that says why."""
+        try:
+            return condition_scenario(self.base, condition, values)
+        except InputError as exc:
+            self.notice = " ".join(
+                [self.notice, f"Condition {condition}: {exc.detail}; it keeps its starting values."]
+            ).strip()
+            return condition_scenario(self.base, condition, {})
 
     @property
     def week(self) -> int:

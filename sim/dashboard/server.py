@@ -66,7 +66,6 @@ def bind(host: str, port: int) -> socket.socket:
     except OSError as exc:
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror}", key="--port") from None
     sock.listen(128)
-    sock.set_inheritable(True)
     return sock
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from sim.dashboard.classroom import Condition, Decision
+from sim.dashboard.classroom import Classroom, Condition, Decision
 
 
 def _trend(values: Sequence[float] | None, weeks: int = 4, tolerance: float = 0.02) -> str:
@@ -75,8 +75,9 @@ def decision_log(conditions: Sequence[Condition]) -> list[tuple[Condition, Decis
     return sorted(entries, key=lambda e: (-e[1].week, e[0].name))
 
 
-def week_html(conditions: Sequence[Condition], week: int, horizon: int) -> str:
+def week_html(room: Classroom) -> str:
     """The week in words for both conditions, with their settings and who is ahead."""
+    conditions = room.conditions
     lines = [
         f'<div style="color:{c.colour};margin-top:6px">'
         f"<b>{html.escape(c.label)}</b>"
@@ -87,9 +88,12 @@ def week_html(conditions: Sequence[Condition], week: int, horizon: int) -> str:
     compared = comparison(conditions)
     if compared:
         lines.append(f'<div style="margin-top:8px">{html.escape(compared)}</div>')
+    if room.notice:
+        lines.insert(0, f'<div style="color:#D55E00">{html.escape(room.notice)}</div>')
     return (
-        f'<div class="sim-this-week" data-week="{week}" style="font-size:15px">'
-        f'<div style="font-size:20px;font-weight:600">Week {week} of {horizon}</div>'
+        f'<div class="sim-this-week" data-week="{room.week}" style="font-size:15px">'
+        f'<div style="font-size:20px;font-weight:600">Week {room.week} of {room.horizon}'
+        f'<span style="font-size:13px;font-weight:400"> · seed {room.seed}</span></div>'
         f"{''.join(lines)}</div>"
     )
 
