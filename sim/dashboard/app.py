@@ -132,6 +132,7 @@ def Page():
     model = solara.use_memo(lambda: Classroom(base, seed, **start_values(base)), [])
     views_ = solara.use_memo(components, [])
     with solara.Column() as page:
+        solara.Title(TITLE)
         solara.Style(CSS)
         SolaraViz(
             model,

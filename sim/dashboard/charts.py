@@ -101,7 +101,7 @@ def _base_option(title: str, axis: str, percent: bool, horizon: int) -> dict:
     }
 
 
-def decision_marks(condition: Condition, *, labels: bool = True) -> dict:
+def decision_marks(condition: Condition) -> dict:
     """The board's decisions in ``condition`` as vertical lines (an ECharts markLine)."""
     colour = condition.colour
     data = []
@@ -112,7 +112,7 @@ def decision_marks(condition: Condition, *, labels: bool = True) -> dict:
                 "xAxis": d.week,
                 "name": d.text,
                 "lineStyle": {"type": kind, "width": width, "color": colour},
-                "label": {"show": labels, "formatter": mark_label(condition.name, d)},
+                "label": {"formatter": mark_label(condition.name, d)},
             }
         )
     return {
@@ -168,7 +168,7 @@ def _series(name: str, values: Sequence[float], scale: float, condition: Conditi
 
 def role_chart_option(chart: RoleChart, conditions: Sequence[Condition], horizon: int) -> dict:
     """ECharts option of a per-role chart: one line per role (by dash) and condition (by
-    colour)."""
+    colour), the board's decisions marked on each condition's first role."""
     option = _base_option(chart.title, chart.axis, chart.percent, horizon)
     scale = 100.0 if chart.percent else 1.0
     if not reported(chart.indicator):
@@ -182,5 +182,7 @@ def role_chart_option(chart: RoleChart, conditions: Sequence[Condition], horizon
             series = _series(f"{condition.name} {role.label or key}", values, scale, condition)
             series["lineStyle"]["type"] = ROLE_DASHES[i % len(ROLE_DASHES)]
             series["lineStyle"]["width"] = 1.5
+            if i == 0:
+                series["markLine"] = decision_marks(condition)
             option["series"].append(series)
     return option
