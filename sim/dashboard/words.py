@@ -90,6 +90,10 @@ def week_html(room: Classroom) -> str:
         lines.append(f'<div style="margin-top:8px">{html.escape(compared)}</div>')
     if room.notice:
         lines.insert(0, f'<div style="color:#D55E00">{html.escape(room.notice)}</div>')
+    lines.append(
+        '<div style="margin-top:8px;font-size:12px;opacity:0.7">Change the conditions on the '
+        "left, then press Reset to start them.</div>"
+    )
     return (
         f'<div class="sim-this-week" data-week="{room.week}" style="font-size:15px">'
         f'<div style="font-size:20px;font-weight:600">Week {room.week} of {room.horizon}'
