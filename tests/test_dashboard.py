@@ -4,6 +4,7 @@ board's decisions, the views, and the page rendered with Solara's test renderer.
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import numpy as np
@@ -312,9 +313,10 @@ def _html(rc, marker: str) -> str:
 
 
 def _charts(rc) -> list[dict]:
+    """The charts' options, as sent to the browser."""
     from solara.components.echarts import EchartsWidget
 
-    return [w.option for w in rc.find(EchartsWidget).widgets]
+    return [json.loads(w.option) for w in rc.find(EchartsWidget).widgets]
 
 
 def test_the_page_steps_both_conditions_and_redraws_every_view(page):

@@ -14,14 +14,17 @@ Moving a control takes effect at the next Reset, as in every SolaraViz app.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import reacton
 import solara
+import traitlets
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
+from solara.components.echarts import EchartsWidget
 
 from sim.dashboard import charts, unitmap, words
 from sim.dashboard.classroom import Classroom
@@ -96,9 +99,21 @@ def _html(make: Callable[[Classroom], str]) -> Callable[[Classroom], Any]:
     return lambda model: solara.HTML(tag="div", unsafe_innerHTML=make(model))
 
 
+class _Echarts(EchartsWidget):
+    """Solara's ECharts widget, given its option as JSON text.
+
+    Solara's renderer looks for components inside every value it is given, so a chart's
+    option, a nest of lists, costs it one visit per number on every redraw (most of a
+    frame's time); text is a single value. The text becomes the option again only when it
+    is sent to the browser.
+    """
+
+    option = traitlets.Unicode("{}").tag(sync=True, to_json=lambda text, _: json.loads(text))
+
+
 def _figure(option: dict):
-    return solara.FigureEcharts(
-        option=option,
+    return _Echarts.element(
+        option=json.dumps(option),
         attributes={"style": f"height: {CHART_HEIGHT}; width: 100%", "class": "sim-chart"},
         responsive=True,
     )
