@@ -176,8 +176,13 @@ def outcome_stats(
 def _paired(col, ref, sign: float, ref_sd: float, level: float, is_ref: bool) -> dict:
     if is_ref:
         keys = ("diff_median", "diff_p05", "diff_p95", "diff_mean", "delta")
-        return {**dict.fromkeys(keys, math.nan), "beats": math.nan, "beats_low": math.nan,
-                "beats_high": math.nan, "ties": math.nan}  # fmt: skip
+        return {
+            **dict.fromkeys(keys, math.nan),
+            "beats": math.nan,
+            "beats_low": math.nan,
+            "beats_high": math.nan,
+            "ties": math.nan,
+        }
     d = col - ref
     d = d[~np.isnan(d)]
     row = dict(zip(("diff_median", "diff_p05", "diff_p95"), _median_range(d), strict=True))
