@@ -35,14 +35,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from sklearn.tree import DecisionTreeClassifier
 
+from sim.analysis.comparison import read_manifest, read_runs
 from sim.analysis.render import (
     decimals_for,
     latex_table,
@@ -99,6 +100,8 @@ def discover(
     """Find boxes of ``inputs`` (one row per world, one numeric column per parameter) in
     which ``interest`` (a boolean per world) holds; worlds where ``defined`` is False are
     left out. ``seed`` fixes the tree's tie-breaking, so results are reproducible."""
+    from sklearn.tree import DecisionTreeClassifier  # here: importing scikit-learn takes ~1 s
+
     interest = np.asarray(interest, dtype=bool)
     defined = np.ones(len(interest), bool) if defined is None else np.asarray(defined, bool)
     if len(inputs) != len(interest) or len(defined) != len(interest):
@@ -165,7 +168,7 @@ def _check_cases(x: pd.DataFrame, y: np.ndarray, max_depth: int, min_leaf: float
         raise InputError(f"the expression holds in {which} world ({len(y)})", key="--where")
 
 
-def _leaf_bounds(tree: DecisionTreeClassifier, names: list[str]) -> dict[int, dict]:
+def _leaf_bounds(tree, names: list[str]) -> dict[int, dict]:
     """For each leaf, ``{parameter: [low, high]}`` from the splits above it (NaN: open)."""
     t = tree.tree_
     out: dict[int, dict] = {}
@@ -277,6 +280,44 @@ def discover_runs(
         where=where,
     )
     return result, inputs, found
+
+
+def uncertain_parameters(manifest: dict, runs: pd.DataFrame) -> list[str]:
+    """The uncertain parameters of a results folder: the keys of the manifest's
+    ``uncertainties`` (as written by :meth:`Uncertainty.as_json`, keyed by dotted key), or,
+    when the manifest has none, the dotted columns of ``runs.csv`` that are not factors."""
+    declared = manifest.get("uncertainties")
+    if isinstance(declared, dict) and declared:
+        return list(declared)
+    factors = set(manifest.get("factors") or {})
+    return [c for c in runs.columns if "." in c and c not in factors]
+
+
+def discover_folder(
+    folder: str | Path,
+    where: str,
+    *,
+    max_depth: int = MAX_DEPTH,
+    min_leaf: float = MIN_LEAF,
+    seed: int | None = None,
+) -> tuple[Discovery, pd.DataFrame, pd.DataFrame]:
+    """:func:`discover_runs` on a results folder (``runs.csv`` with a ``world`` column and
+    one column per uncertain parameter, and ``manifest.json``). ``seed`` defaults to the
+    experiment's seed in the manifest."""
+    path = Path(folder)
+    if not path.is_dir():
+        raise InputError(f"no results folder '{path}'", key="DIR")
+    manifest = read_manifest(path / "manifest.json")
+    runs = read_runs(path / "runs.csv")
+    if WORLD not in runs.columns:
+        raise InputError(
+            "runs.csv has no 'world' column: discovery needs a sweep over sampled worlds",
+            source=str(path / "runs.csv"),
+        )
+    parameters = uncertain_parameters(manifest, runs)
+    if seed is None:
+        seed = int(manifest.get("seed") or 0)
+    return discover_runs(runs, parameters, where, max_depth=max_depth, min_leaf=min_leaf, seed=seed)
 
 
 # --- Tables -----------------------------------------------------------------------------
