@@ -82,19 +82,18 @@ def test_without_manifest_uncertainties_the_dotted_non_factor_columns_are_used(r
         (["--where", "total_cost[big_bang] > 1"], "error: --where: unknown condition 'big_bang'"),
         (["--where", "total_cost[big_bang | low] > 1e9"], "holds in no world"),
         (["--where", WHERE, "--figure", "box.gif"], "error: --figure: must end in .png"),
-        (["--where", WHERE, "--box", "7"], "error: --box: no box 7"),
+        (["--where", WHERE, "--box", "7", "--figure", "FIG"], "error: --box: no box 7"),
         (["--where", WHERE, "--min-leaf", "0.7"], "--min-leaf"),
         ([], "Missing option '--where'"),
     ],
 )
 def test_bad_input_is_one_line_with_status_2(results, tmp_path, args, expected):
-    if "--figure" in args or "--box" in args:
-        args = [*args, "--figure", str(tmp_path / "x.png")] if "--box" in args else args
-    result = run(str(results), *args)
+    figure = tmp_path / "x.png"
+    result = run(str(results), *[str(figure) if a == "FIG" else a for a in args])
     assert result.exit_code == 2, result.output
     assert expected in result.output
     assert "Traceback" not in result.output
-    assert not (tmp_path / "x.png").exists()
+    assert not figure.exists()
 
 
 def test_a_folder_without_worlds_is_refused(results, tmp_path):
