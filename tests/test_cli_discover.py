@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -104,3 +105,10 @@ def test_a_folder_without_worlds_is_refused(results, tmp_path):
     assert "no 'world' column" in result.output
     missing = run(str(tmp_path / "nothing"), "--where", WHERE)
     assert missing.exit_code == 2 and "no results folder" in missing.output
+
+
+def test_the_documented_error_is_the_real_one(results):
+    result = run(str(results), "--where", "total_cost[big_bang] > 1")
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md").read_text("utf-8")
+    assert result.exit_code == 2
+    assert result.output.strip() in doc

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import tomllib
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -254,3 +258,38 @@ def test_world_seeds_are_condition_free_distinct_and_apart_from_run_seeds():
     assert world_seed(11, 3, 2) != world_seed(12, 3, 2)
     assert seeds.isdisjoint({run_seed(11, p, r) for p in range(30) for r in range(5)})
     assert design_seed(11, "worlds") != design_seed(11, "morris")
+
+
+# --- The documentation shows true input and output -------------------------------------
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md"
+
+
+def test_documented_table_parses():
+    text = DOC.read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(\[uncertainties\]\n.*?)```", text, re.S).group(1)
+    parsed = parse_uncertainties(tomllib.loads(block)["uncertainties"])
+    names = [u.distribution.name for u in parsed]
+    assert names == ["uniform", "log_uniform", "triangular", "truncated_normal", "choice"]
+
+
+@pytest.mark.parametrize(
+    ("key", "spec"),
+    [
+        ("training.hour_per_user", U),
+        ("rollout.strategy", U),
+        ("training.hours_per_user", {**U, "low": 40}),
+        ("training.hours_per_user", {**U, "high": 320}),
+        ("governance.filtering", {**U, "distribution": "normal", "low": 0, "high": 0.5}),
+    ],
+)
+def test_documented_errors_are_the_real_ones(key, spec):
+    with pytest.raises(InputError) as info:
+        parse_uncertainties({key: spec}, source="experiments/x.toml")
+    assert str(info.value) in DOC.read_text(encoding="utf-8")
+
+
+def test_documented_worlds_error_is_the_real_one(uncertainties):
+    with pytest.raises(InputError) as info:
+        check_worlds(0, uncertainties, source="experiments/x.toml")
+    assert str(info.value) in DOC.read_text(encoding="utf-8")
