@@ -8,14 +8,17 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 from scipy import stats
 
 from sim.analysis.worlds import (
     STATS,
     decision_table,
     format_decision,
+    paired_differences,
     share_interval,
     world_means,
+    worlds_figure,
 )
 from sim.errors import InputError
 from sim.outcomes import BETTER, OUTCOMES
@@ -191,3 +194,22 @@ def test_latex_rows_have_every_column(table):
     assert "\\toprule" in text and "phased\\_gated" in text and "$-$1.00" in text
     with pytest.raises(InputError, match="unknown format"):
         format_decision(table, "html")
+
+
+def test_paired_differences_are_world_by_world():
+    diffs = paired_differences(make_runs(), FACTORS, REFERENCE, "total_cost")
+    assert list(diffs.columns) == [0, 1, 2] and len(diffs) == W
+    assert (diffs[0] == 0).all() and (diffs[2] == 0.5).all()
+    assert diffs.loc[3, 1] == -1 and diffs.loc[4, 1] == 1
+
+
+def test_figure_shows_best_shares_and_differences(table):
+    fig = worlds_figure(table, make_runs(), "total_cost")
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    widths = [bar.get_width() for bar in fig.axes[0].patches]
+    assert widths == [0.5, 0.5, 0.0]
+    dots = [c.get_offsets()[:, 0] for c in fig.axes[1].collections]
+    assert len(dots) == 2  # none for the reference
+    assert sorted(dots[0]) == [-1.0] * 5 + [1.0] * 5 and set(dots[1]) == {0.5}
+    with pytest.raises(InputError, match="no rows for outcome 'halted'"):
+        worlds_figure(table, make_runs(), "halted")

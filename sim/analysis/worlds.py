@@ -19,6 +19,9 @@ same sampled worlds with the same seeds, so conditions are compared **world by w
 - regret: how much worse the condition is than the best condition in the same world, in
   the outcome's units; its median and 95th percentile across worlds.
 
+:func:`worlds_figure` draws, for one outcome, the share of worlds in which each condition
+is best and the paired differences world by world (data: :func:`paired_differences`).
+
 "Better" follows :data:`sim.outcomes.BETTER`. The 5-95 % ranges are the spread across the
 sampled worlds, i.e. across the uncertainty about which organisation and system we are
 in; they do not shrink with more worlds or replicates. The Wilson interval is the
@@ -38,11 +41,15 @@ proportion. *Statistical Science*, 16(2), 101-133. (Why Wilson rather than Wald.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from scipy import stats
 
+from sim.analysis.plots import condition_style
 from sim.analysis.render import (
     decimals_for,
     latex_escape,
@@ -331,3 +338,75 @@ def decision_latex(table: pd.DataFrame) -> str:
         ]
         blocks.append((title, rows))
     return latex_table(header, blocks, "l" * len(labels) + "r" * len(HEADER), preamble(table))
+
+
+# --- Figures ----------------------------------------------------------------------------
+
+
+def paired_differences(
+    runs: pd.DataFrame, factors: list[str], reference: dict, outcome: str
+) -> pd.DataFrame:
+    """Per world (rows) and condition (columns, by ``point``), the condition's world mean of
+    ``outcome`` minus the reference's in the same world; NaN where either is undefined."""
+    ref_point = find_reference(runs, factors, reference)
+    matrix = world_means(runs, [outcome]).pivot(index=WORLD, columns="point", values=outcome)
+    return matrix.sub(matrix[ref_point], axis=0)
+
+
+def worlds_figure(
+    table: pd.DataFrame, runs: pd.DataFrame, outcome: str, axes: Sequence[Axes] | None = None
+) -> Figure:
+    """Two panels for one outcome: the share of worlds in which each condition is best
+    (left), and each condition's paired difference from the reference across worlds, one
+    dot per world with the median and the 5-95 % range (right)."""
+    part = table[table["outcome"] == outcome]
+    if part.empty:
+        raise InputError(f"no rows for outcome '{outcome}' in the table")
+    if axes is None:
+        fig = Figure(figsize=(11, 0.5 * len(part) + 2), layout="constrained")
+        axes = fig.subplots(1, 2)
+    fig = axes[0].figure
+    names = [str(v) for v in part["condition" if "condition" in part else "point"]]
+    y = np.arange(len(part))[::-1]
+    styles = [condition_style(p) for p in part["point"]]
+    axes[0].barh(
+        y,
+        part["best"],
+        color=[s.color for s in styles],
+        hatch=None,
+        edgecolor="black",
+        linewidth=0.5,
+    )
+    for bar, style in zip(axes[0].patches, styles, strict=True):
+        bar.set_hatch(style.hatch)
+    axes[0].set_yticks(y, names)
+    axes[0].set_xlim(0, 1)
+    axes[0].set_xlabel("Share of worlds in which the condition is best")
+    diffs = paired_differences(runs, table.attrs["factors"], _reference(table), outcome)
+    rng = np.random.default_rng(0)  # jitter only
+    for yi, point, style, row in zip(y, part["point"], styles, part.itertuples(), strict=True):
+        d = diffs[point].dropna().to_numpy()
+        if row.reference or d.size == 0:
+            continue
+        axes[1].scatter(
+            d,
+            yi + rng.uniform(-0.2, 0.2, d.size),
+            s=8,
+            alpha=0.5,
+            color=style.color,
+            marker=style.marker,
+        )
+        axes[1].plot([row.diff_p05, row.diff_p95], [yi, yi], color="black", linewidth=1.5)
+        axes[1].plot([row.diff_median], [yi], marker="D", color="white", markeredgecolor="black")
+    axes[1].axvline(0, color="black", linewidth=0.8)
+    axes[1].set_yticks(y, names)
+    better = part["better"].iloc[0]
+    text, unit = OUTCOMES.get(outcome, (outcome, ""))
+    axes[1].set_xlabel(f"{text}: difference from the reference ({unit}; {better} is better)")
+    fig.suptitle(f"{outcome} across {table.attrs['worlds']} worlds", fontsize=11)
+    return fig
+
+
+def _reference(table: pd.DataFrame) -> dict:
+    row = table[table["reference"]].iloc[0]
+    return {f: row[f] for f in table.attrs["factors"]}
