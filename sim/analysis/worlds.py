@@ -41,6 +41,7 @@ proportion. *Statistical Science*, 16(2), 101-133. (Why Wilson rather than Wald.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -366,7 +367,12 @@ def worlds_figure(
         fig = Figure(figsize=(11, 0.5 * len(part) + 2), layout="constrained")
         axes = fig.subplots(1, 2)
     fig = axes[0].figure
-    names = [str(v) for v in part["condition" if "condition" in part else "point"]]
+    names = [
+        f"{v} (reference)" if ref else str(v)
+        for v, ref in zip(
+            part["condition" if "condition" in part else "point"], part["reference"], strict=True
+        )
+    ]
     y = np.arange(len(part))[::-1]
     styles = [condition_style(p) for p in part["point"]]
     axes[0].barh(
@@ -402,7 +408,8 @@ def worlds_figure(
     axes[1].set_yticks(y, names)
     better = part["better"].iloc[0]
     text, unit = OUTCOMES.get(outcome, (outcome, ""))
-    axes[1].set_xlabel(f"{text}: difference from the reference ({unit}; {better} is better)")
+    label = f"{text}: difference from the reference ({unit}; {better} is better)"
+    axes[1].set_xlabel(textwrap.fill(label, 50))
     fig.suptitle(f"{outcome} across {table.attrs['worlds']} worlds", fontsize=11)
     return fig
 
