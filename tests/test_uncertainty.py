@@ -19,6 +19,7 @@ from sim.experiment.uncertainty import (
     latin_hypercube,
     parse_uncertainties,
     salib_problem,
+    sample_seed,
     unit_to_values,
     world_overrides,
     world_seed,
@@ -258,6 +259,13 @@ def test_world_seeds_are_condition_free_distinct_and_apart_from_run_seeds():
     assert world_seed(11, 3, 2) != world_seed(12, 3, 2)
     assert seeds.isdisjoint({run_seed(11, p, r) for p in range(30) for r in range(5)})
     assert design_seed(11, "worlds") != design_seed(11, "morris")
+
+
+def test_sample_seeds_depend_on_the_replicate_only():
+    seeds = [sample_seed(11, r) for r in range(20)]
+    assert len(set(seeds)) == 20 and all(0 <= s < 2**63 for s in seeds)
+    assert seeds[3] == sample_seed(11, 3) != sample_seed(12, 3)
+    assert set(seeds).isdisjoint({world_seed(11, w, r) for w in range(20) for r in range(20)})
 
 
 # --- The documentation shows true input and output -------------------------------------

@@ -6,8 +6,10 @@ Two steps, with the runs in between (done by the experiment runner):
    sampler (Morris trajectories, or Sobol' sequences in Saltelli's scheme) and maps them
    through each uncertainty's inverse CDF (:func:`sim.experiment.uncertainty.unit_to_values`),
    so the design and a sweep over worlds share one definition of every distribution.
-   Every sample point is a world: it is run in every condition, with the seeds of
-   :func:`sim.experiment.uncertainty.world_seed`, and its number is the ``world`` column.
+   Every sample point is a world, numbered in the ``world`` column, and is run in every
+   condition. Replicate ``r`` uses the same seed at every point and in every condition,
+   :func:`sim.experiment.uncertainty.sample_seed` (common random numbers), so effects
+   come from the parameters, not from different random draws.
 2. :func:`outputs` averages the replicates of each condition at each sample point and picks
    one output per outcome (for one condition, or the paired difference between two
    conditions at the same point: "what drives the advantage of phased over big bang?");

@@ -32,7 +32,9 @@ Seeds. The design is drawn from a seed derived from the experiment's root seed
 (:func:`design_seed`); run ``replicate`` of world ``world`` gets :func:`world_seed`, which
 does not depend on the condition, so every condition runs in the same worlds with the same
 random numbers (common random numbers; Law 2015, ch. 11) and conditions can be compared
-world by world.
+world by world. In a sensitivity design (Morris, Sobol) replicate ``replicate`` gets
+:func:`sample_seed` at *every* sample point and in every condition, so the difference
+between two sample points comes from the parameters, not from different random draws.
 
 References
 ----------
@@ -536,8 +538,22 @@ def world_seed(root: int, world: int, replicate: int) -> int:
     ``SeedSequence(root, spawn_key=(tag("world"), world, replicate))``, a non-negative int
     below 2**63. Because it does not depend on the condition, every condition meets the same
     random draws in a given world and replicate (common random numbers), and differences
-    between conditions in one world come from the conditions, not from luck. For a
-    sensitivity design, the sample point plays the part of the world.
+    between conditions in one world come from the conditions, not from luck.
     """
     ss = np.random.SeedSequence(root, spawn_key=(_tag("world"), world, replicate))
+    return int(ss.generate_state(1, dtype=np.uint64)[0] >> 1)
+
+
+def sample_seed(root: int, replicate: int) -> int:
+    """The seed of replicate ``replicate`` at every point of a sensitivity design.
+
+    ``SeedSequence(root, spawn_key=(tag("sample"), replicate))``, a non-negative int below
+    2**63, the same at every sample point and in every condition. Morris's elementary
+    effects and Sobol's estimators are differences between sample points; with common
+    random numbers across the points those differences come from the parameters, not from
+    different draws, so a parameter that cannot matter gets an effect of exactly zero and
+    the indices need far fewer replicates (Law 2015, ch. 11). Averaging over replicates
+    then estimates the effects on the mean outcome.
+    """
+    ss = np.random.SeedSequence(root, spawn_key=(_tag("sample"), replicate))
     return int(ss.generate_state(1, dtype=np.uint64)[0] >> 1)
