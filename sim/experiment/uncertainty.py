@@ -58,13 +58,12 @@ from typing import Any, ClassVar
 import annotated_types
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from scipy import stats
 from scipy.stats import qmc
 
 from sim.errors import InputError
-from sim.scenario import Scenario, flat_keys
+from sim.scenario import schema_field
 
 TABLE = "uncertainties"
 WORLD = "world"
@@ -306,7 +305,7 @@ def parse_uncertainties(
 
 
 def _uncertainty(key: str, spec: Any) -> Uncertainty:
-    field = scenario_field(key)
+    field = numeric_field(key)
     integer = _is_integer_field(field)
     if not isinstance(spec, dict):
         raise ValueError(
@@ -317,52 +316,19 @@ def _uncertainty(key: str, spec: Any) -> Uncertainty:
     return Uncertainty(key, dist, integer)
 
 
-def scenario_field(key: str) -> FieldInfo:
-    """The schema field of a dotted scenario key (role keys: ``population.roles.NAME.x``).
+def numeric_field(key: str) -> FieldInfo:
+    """The schema field of a dotted scenario key that holds a number.
 
-    Raises ``ValueError`` for an unknown key (suggesting the nearest valid one), a table,
-    or a field that is not a number (booleans and names are not).
+    Raises ``ValueError`` for a malformed or unknown key (suggesting the nearest valid one),
+    a table, or a field that is not a number (booleans and names are not).
     """
-    model: type[BaseModel] = Scenario
-    parts = key.split(".")
-    if not all(parts):
-        raise ValueError("malformed key")
-    i = 0
-    while True:
-        field = model.model_fields.get(parts[i])
-        if field is None:
-            raise ValueError(f"unknown scenario key{_suggest(key)}")
-        sub = _submodel(field.annotation)
-        if sub is None:
-            if i != len(parts) - 1:
-                raise ValueError(f"unknown scenario key{_suggest(key)}")
-            break
-        i += 2 if typing.get_origin(field.annotation) is dict else 1
-        if i >= len(parts):
-            raise ValueError("is a table of the scenario, not a value")
-        model = sub
+    try:
+        field = schema_field(key)
+    except InputError as exc:
+        raise ValueError(exc.detail) from None
     if _number_type(field.annotation) is None:
         raise ValueError(f"is not a number ({_type_name(field.annotation)}): use a factor")
     return field
-
-
-def _suggest(key: str) -> str:
-    parts = key.split(".")
-    candidates = flat_keys()
-    if len(parts) >= 3 and parts[:2] == ["population", "roles"]:
-        candidates = [c.replace(".NAME.", f".{parts[2]}.") for c in candidates]
-    best = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{best[0]}'?)" if best else ""
-
-
-def _submodel(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _submodel(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _number_type(annotation: Any) -> type | None:
