@@ -15,6 +15,7 @@ from typing import Any
 
 import tomli_w
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from sim.errors import InputError
 from sim.scenario.schema import Population, Scenario
@@ -127,6 +128,31 @@ def flat_keys(model: type[BaseModel] = Scenario, prefix: str = "") -> list[str]:
         else:
             keys.append(dotted)
     return keys
+
+
+def schema_field(key: str) -> FieldInfo:
+    """The schema field of a dotted scenario key (role keys: ``population.roles.NAME.x``,
+    with any role name in place of ``NAME``).
+
+    Raises :class:`InputError` naming ``key`` for a malformed or unknown key (with the
+    nearest valid one) and for a key that names a table rather than a value.
+    """
+    model: type[BaseModel] = Scenario
+    parts = key.split(".")
+    if not all(parts):
+        raise InputError("malformed key", key=key)
+    i = 0
+    while True:
+        field = model.model_fields.get(parts[i])
+        sub = _submodel(field.annotation) if field is not None else None
+        if field is None or (sub is None and i != len(parts) - 1):
+            raise InputError(f"unknown scenario key{_suggest(parts)}", key=key)
+        if sub is None:
+            return field
+        i += 2 if typing.get_origin(field.annotation) is dict else 1
+        if i >= len(parts):
+            raise InputError("is a table of the scenario, not a value", key=key)
+        model = sub
 
 
 def _submodel(annotation: Any) -> type[BaseModel] | None:
