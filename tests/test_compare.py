@@ -244,7 +244,7 @@ def test_reference_given_with_other_point_and_numeric_factor():
 
 def test_unknown_outcome_suggests_nearest_name():
     with pytest.raises(
-        InputError, match=r"unknown outcome 'weeks_to80'; did you mean 'weeks_to_80'"
+        InputError, match=r"unknown outcome 'weeks_to80' \(did you mean 'weeks_to_80'\?\)"
     ):
         compare_runs(make_runs(), FACTORS, REFERENCE, ["final_adoption", "weeks_to80"])
 

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from sim.cli import cli
-from sim.demo import QUICK, quick_experiment, shrink
+from sim.defaults import DEMO_QUICK
+from sim.demo import quick_experiment, shrink
 from sim.experiment import load_experiment, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -75,9 +76,9 @@ def test_quick_demo_represents_the_same_organisation():
     full = load_experiment(ROOT / "experiments" / "rollout_x_involvement.toml")
     quick = quick_experiment(full)
     people = full.base.population.size * full.base.population.scale
-    assert quick.base.population.size == QUICK["overrides"]["population.size"]
+    assert quick.base.population.size == DEMO_QUICK["overrides"]["population.size"]
     assert quick.base.population.size * quick.base.population.scale == pytest.approx(people)
-    assert quick.replicates == QUICK["replicates"] < full.replicates
+    assert quick.replicates == DEMO_QUICK["replicates"] < full.replicates
 
 
 def test_waves_dual_running_counts_partial_weeks(tmp_path):
@@ -86,7 +87,7 @@ def test_waves_dual_running_counts_partial_weeks(tmp_path):
         load_experiment(ROOT / "experiments" / "waves.toml"), replicates=1, steps=40, overrides=TINY
     )
     run_sweep(experiment, tmp_path, jobs=1, progress=False)
-    from sim.analysis.results import load_results
+    from sim.analysis.folders import load_results
 
     results = load_results(tmp_path)
     dual = module.dual_running(results).merge(

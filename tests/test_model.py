@@ -9,8 +9,8 @@ import pytest
 from sim import RolloutModel
 from sim.model.agents import Consultant, DecisionMaker, UserAgent
 from sim.outcomes import ROLE_COLUMNS, STEP_COLUMNS
-from sim.run import simulate
 from sim.scenario import load_scenario
+from sim.simulation import simulate
 from tests.conftest import SCENARIOS
 
 BASS = SCENARIOS / "reference" / "bass.toml"

@@ -12,8 +12,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.analysis.tables import STATS, long_table, unknown_name_message
-from sim.errors import InputError
+from sim.analysis.tables import STATS, long_table
+from sim.defaults import TABLE_FORMATS
+from sim.errors import InputError, did_you_mean
 from sim.outcomes import OUTCOMES
 
 SIGNIFICANT = 3
@@ -21,10 +22,11 @@ SIGNIFICANT = 3
 
 
 def format_table(table: pd.DataFrame, fmt: str = "md") -> str:
-    """``table`` as text in ``fmt``: ``md``, ``wide``, ``csv`` or ``latex``."""
+    """``table`` as text in ``fmt``, one of :data:`sim.defaults.TABLE_FORMATS`: ``md``,
+    ``wide``, ``csv`` or ``latex``."""
     formats = {"md": format_markdown, "wide": format_wide, "csv": format_csv, "latex": format_latex}
-    if fmt not in formats:
-        raise InputError(unknown_name_message("format", fmt, list(formats)))
+    if fmt not in TABLE_FORMATS:
+        raise InputError(f"unknown format '{fmt}'{did_you_mean(fmt, TABLE_FORMATS)}")
     return formats[fmt](table)
 
 

@@ -1,13 +1,19 @@
-"""Options shared by several subcommands, defined once."""
+"""Options shared by several subcommands, defined once.
+
+Defaults and choices come from the library (:mod:`sim.defaults`); like every module of the
+command line, this one loads the library only when a command runs.
+"""
 
 from __future__ import annotations
 
 import click
 
-from sim.scenario import parse_assignment
+from sim.defaults import CONFIDENCE_LEVEL
 
 
 def _parse_sets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict:
+    from sim.scenario.loading import parse_assignment
+
     return dict(parse_assignment(v) for v in values)
 
 
@@ -28,9 +34,13 @@ set_option = click.option(
     metavar="KEY=VALUE",
     help="Override a scenario value by dotted key, e.g. --set population.size=5000. Repeatable.",
 )
-out_option = click.option(
-    "--out", type=click.Path(file_okay=False), default=None, help="Folder to write results to."
-)
+
+
+def out_option(help: str = "Folder to write results to.", **kwargs):
+    """``--out DIR``: the folder a command writes into (``help`` and ``required`` differ)."""
+    return click.option("--out", type=click.Path(file_okay=False), help=help, **kwargs)
+
+
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 
 
@@ -51,4 +61,11 @@ jobs_option = click.option(
     type=click.IntRange(min=1),
     default=None,
     help="Worker processes (default: all cores).",
+)
+level_option = click.option(
+    "--level",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=CONFIDENCE_LEVEL,
+    show_default=True,
+    help="Confidence level of the intervals.",
 )

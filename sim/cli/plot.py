@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from sim.analysis.plots import FORMATS, plot_results
 from sim.cli.options import out_option, outcomes_option, quiet_option
+from sim.defaults import FIGURE_FORMATS
 
 
 @click.command("plot")
@@ -13,13 +13,13 @@ from sim.cli.options import out_option, outcomes_option, quiet_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
-    default="png",
+    type=click.Choice(FIGURE_FORMATS),
+    default=FIGURE_FORMATS[0],
     show_default=True,
     help="File format of the figures.",
 )
 @outcomes_option
-@out_option
+@out_option("Folder for the figures (default: DIR/figures).")
 @quiet_option
 def plot_command(
     results_dir: str, fmt: str, outcomes: list[str] | None, out: str | None, quiet: bool
@@ -29,9 +29,8 @@ def plot_command(
     Writes timeseries, roles, outcomes (sweeps only) and main figures into DIR/figures (or
     --out) and prints their paths.
     """
-    import matplotlib
+    from sim.analysis.plots import plot_results
 
-    matplotlib.use("Agg")
     paths = plot_results(results_dir, out, fmt, outcomes or None)
     if not quiet:
         for path in paths:
