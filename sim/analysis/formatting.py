@@ -2,7 +2,11 @@
 
 All three are built from the wide table of :func:`sim.analysis.tables.compare_runs`.
 Markdown and LaTeX round each outcome by its magnitude (three significant digits of the
-largest mean) so its column lines up; CSV keeps full precision.
+largest mean) so its column lines up; CSV keeps full precision. Markdown tables are
+pandas' ``DataFrame.to_markdown`` (tabulate) and CSV is ``DataFrame.to_csv``. The LaTeX
+tabular is written here: its outcome title rows span every column, which pandas'
+``Styler.to_latex`` cannot produce (it repeats the outcome on every row or needs
+``multirow``), so the paper table would be harder to read.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.analysis.tables import STATS, long_table
+from sim.analysis.tables import STATS, long_table, outcome_bounds
 from sim.defaults import TABLE_FORMATS
 from sim.errors import InputError, did_you_mean
 from sim.outcomes import OUTCOMES
@@ -93,7 +97,12 @@ def label_columns(table: pd.DataFrame) -> list[str]:
 
 
 def describe(name: str) -> str:
+    """``Share of users adopted at the end (share; CI cut at 0 and 1)``: the outcome's
+    description, unit and, for a bounded outcome, how its intervals respect the bounds."""
     text, unit = OUTCOMES.get(name, (name, ""))
+    bounds = outcome_bounds(name)
+    if bounds is not None:
+        unit += f"; CI cut at {bounds[0]:g} and {bounds[1]:g}"
     return f"{text} ({unit})" if unit else text
 
 
@@ -166,23 +175,23 @@ def _preamble(table: pd.DataFrame) -> list[str]:
         f"Reference: {ref_text}.",
         f"mean [{ci}]: Student t interval over successful runs. diff [{ci}]: mean minus the",
         "reference mean, Welch interval. g: Hedges' g (about 0.2 small, 0.5 medium, 0.8 large).",
+        "Intervals of shares and 0-1 scales are cut at their bounds (coverage unchanged).",
         "reached: runs in which the outcome was reached; mean and diff use only those.",
     ]
 
 
 def markdown_table(header: list[str], rows: list[list[str]], right: list[bool]) -> list[str]:
-    """A pipe table with padded columns; ``right[i]`` right-aligns column ``i``."""
-    cells = [[c.replace("|", r"\|") for c in row] for row in [header, *rows]]
-    widths = [max(3, *(len(row[i]) for row in cells)) for i in range(len(header))]
-
-    spec = list(zip(widths, right, strict=True))
-
-    def line(row: list[str]) -> str:
-        padded = [c.rjust(w) if r else c.ljust(w) for c, (w, r) in zip(row, spec, strict=True)]
-        return "| " + " | ".join(padded) + " |"
-
-    rule = ["-" * (w - 1) + ":" if r else ":" + "-" * (w - 1) for w, r in spec]
-    return [line(cells[0]), "| " + " | ".join(rule) + " |", *map(line, cells[1:])]
+    """A pipe table with padded columns (``DataFrame.to_markdown``, i.e. tabulate's
+    ``pipe`` format); ``right[i]`` right-aligns column ``i``. Cells are shown as given."""
+    cells = [[c.replace("|", r"\|") for c in row] for row in rows]
+    frame = pd.DataFrame(cells, columns=[c.replace("|", r"\|") for c in header], dtype=str)
+    text = frame.to_markdown(
+        index=False,
+        tablefmt="pipe",
+        colalign=["right" if r else "left" for r in right],
+        disable_numparse=True,
+    )
+    return text.splitlines()
 
 
 # --- LaTeX ----------------------------------------------------------------------------
