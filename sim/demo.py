@@ -28,9 +28,7 @@ from sim.experiment.spec import Condition
 from sim.io import ensure_writable_dir
 from sim.scenario import scenario_from_dict
 from sim.scenario.loading import read_toml
-
-ROOT = Path(__file__).resolve().parents[1]
-MAIN_EXPERIMENT = ROOT / "experiments" / "rollout_x_involvement.toml"
+from sim.shipped import main_experiment
 
 
 @dataclass(frozen=True)
@@ -97,7 +95,7 @@ def run_demo(
     *,
     quick: bool = False,
     jobs: int | None = None,
-    experiment_path: str | Path = MAIN_EXPERIMENT,
+    experiment_path: str | Path | None = None,
     progress: bool = False,
 ) -> DemoResult:
     """Run the main experiment into ``out_dir`` (replacing an earlier demo there), write
@@ -105,7 +103,7 @@ def run_demo(
     from sim.analysis.folders import load_results
     from sim.analysis.plots import main_figure, save_figure
 
-    path = Path(experiment_path)
+    path = main_experiment() if experiment_path is None else Path(experiment_path)
     if not path.is_file():
         raise InputError(f"the demo needs {path}, which is missing")
     experiment = load_experiment(path)

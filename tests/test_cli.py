@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from sim import __version__
 from sim.cli import cli
-from tests.conftest import ROOT, SCENARIOS
+from helpers import ROOT, SCENARIOS
 
 DEFAULT = str(SCENARIOS / "default.toml")
 SMALL = ["--set", "population.size=150", "--set", "population.units=10", "--steps", "30"]

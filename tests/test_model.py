@@ -11,7 +11,7 @@ from sim.model.agents import Consultant, DecisionMaker, UserAgent
 from sim.outcomes import ROLE_COLUMNS, STEP_COLUMNS
 from sim.scenario import load_scenario
 from sim.simulation import simulate
-from tests.conftest import SCENARIOS
+from helpers import SCENARIOS
 
 BASS = SCENARIOS / "reference" / "bass.toml"
 

@@ -14,7 +14,7 @@ from sim.scenario import (
     scenario_from_dict,
     scenario_to_toml,
 )
-from tests.conftest import SCENARIOS
+from helpers import SCENARIOS
 
 REQUIRED_KEYS = [
     "population.size",

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim import shipped
 from sim.analysis.stats import mean_ci
 from sim.defaults import VALIDATION_REPLICATES, VALIDATION_ROOT_SEED
 from sim.scenario import Scenario, load_scenario, scenario_from_dict
@@ -102,11 +103,6 @@ def result(
     )
 
 
-def default_scenarios_dir() -> Path:
-    """The repository's ``scenarios`` folder (the case files live there)."""
-    return Path(__file__).resolve().parents[2] / "scenarios"
-
-
 @dataclass
 class Context:
     """What a check needs: replicates, seeds, scenarios (shrunk in quick mode), runs."""
@@ -114,7 +110,7 @@ class Context:
     replicates: int = VALIDATION_REPLICATES
     quick: bool = False
     root_seed: int = VALIDATION_ROOT_SEED
-    scenarios_dir: Path = field(default_factory=default_scenarios_dir)
+    scenarios_dir: Path = field(default_factory=shipped.scenarios_dir)
     _cache: dict[Any, RunResult] = field(default_factory=dict, repr=False)
 
     def seed(self, group: int, replicate: int) -> int:
