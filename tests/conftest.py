@@ -5,7 +5,8 @@ read (each made once per test session; tests that share one are in the same
 from __future__ import annotations
 
 import pytest
-from helpers import MAIN_EXPERIMENT, SCENARIOS, sim
+from helpers import MAIN_EXPERIMENT, SCENARIOS
+from helpers import sim as sim_cli
 from refresh_docs import small_experiment
 
 from sim.scenario import load_scenario
@@ -36,7 +37,7 @@ def main_sweep(tmp_path_factory):
     folder = tmp_path_factory.mktemp("main_sweep")
     experiment = small_experiment(MAIN_EXPERIMENT, folder)
     out = folder / "rollout_x_involvement"
-    result = sim("sweep", experiment, "--out", out, "--jobs", "1", "--quiet")
+    result = sim_cli("sweep", experiment, "--out", out, "--jobs", "1", "--quiet")
     assert result.exit_code == 0, result.output
     return out, result
 
@@ -48,12 +49,24 @@ def quick_demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("quick_demo")
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(folder)
-        result = sim("demo", "--quick")
+        result = sim_cli("demo", "--quick")
     assert result.exit_code == 0, result.output
     return folder, result
 
 
 @pytest.fixture(scope="session")
 def quick_validation():
-    """``sim validate --quick`` run once."""
-    return sim("validate", "--quick")
+    """``sim validate --quick`` run once: ``(CLI result, the CheckResults it printed)``."""
+    import sim.validation
+
+    checked = []
+
+    def run_and_keep(ctx, checks=None):
+        checked.extend(run_validation(ctx, checks))
+        return checked
+
+    run_validation = sim.validation.run_validation
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sim.validation, "run_validation", run_and_keep)
+        result = sim_cli("validate", "--quick")
+    return result, checked

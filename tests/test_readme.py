@@ -121,8 +121,9 @@ def check_plot(command, shown, tmp_path, main_sweep):
 
 def check_validate(command, shown, tmp_path, quick_validation):
     assert command.split() == ["sim", "validate", "--quick"]
-    assert quick_validation.exit_code == 0, quick_validation.output
-    assert quick_validation.stdout.rstrip().endswith(" passed, 0 failed")
+    result, checks = quick_validation
+    assert result.exit_code == 0, result.output
+    assert result.stdout.rstrip().endswith(f"{len(checks)} passed, 0 failed")
 
 
 def check_demo(command, shown, tmp_path, quick_demo):

@@ -40,7 +40,11 @@ def format_csv(table: pd.DataFrame) -> str:
 
 
 def decimals_for(values) -> int:
-    """Decimals that show ``SIGNIFICANT`` significant digits of the largest ``|value|``."""
+    """Decimals that show ``SIGNIFICANT`` significant digits of the largest ``|value|``.
+
+    >>> decimals_for([0.961, 0.5]), decimals_for([25.7, 40.0]), decimals_for([2180.0])
+    (3, 1, 0)
+    """
     a = np.abs(np.asarray(values, dtype=float))
     a = a[np.isfinite(a) & (a > 0)]
     if a.size == 0:
@@ -49,7 +53,11 @@ def decimals_for(values) -> int:
 
 
 def number(v: float, decimals: int, sign: bool = False) -> str:
-    """``v`` rounded to ``decimals`` (no ``-0.0``), ``n/a`` for NaN."""
+    """``v`` rounded to ``decimals`` (no ``-0.0``), ``n/a`` for NaN.
+
+    >>> number(-0.0004, 3), number(0.0149, 2, sign=True), number(float("nan"), 1)
+    ('0.000', '+0.01', 'n/a')
+    """
     if v is None or math.isnan(v):
         return "n/a"
     v = round(float(v), decimals) + 0.0

@@ -94,7 +94,13 @@ def apply_overrides(
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
-    """Parse ``KEY=VALUE`` from the command line; VALUE is read as TOML, else as a string."""
+    """Parse ``KEY=VALUE`` from the command line; VALUE is read as TOML, else as a string.
+
+    >>> parse_assignment("population.size=5000")
+    ('population.size', 5000)
+    >>> parse_assignment("rollout.strategy=big_bang")
+    ('rollout.strategy', 'big_bang')
+    """
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
