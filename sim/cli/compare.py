@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import click
 
-from sim.cli.options import level_option, outcomes_option
+from sim.cli.options import format_option, level_option, outcomes_option
 from sim.defaults import TABLE_FORMATS
 
 
 @click.command("compare")
 @click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(TABLE_FORMATS),
-    default=TABLE_FORMATS[0],
-    show_default=True,
-    help="Markdown for reading (wide: one compact table), tidy CSV for machines, LaTeX for papers.",
+@format_option(
+    TABLE_FORMATS,
+    "Markdown for reading (wide: one compact table), tidy CSV for machines, LaTeX for papers.",
 )
 @outcomes_option
 @level_option

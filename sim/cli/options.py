@@ -20,12 +20,15 @@ def _parse_sets(ctx: click.Context, param: click.Parameter, values: tuple[str, .
 seed_option = click.option(
     "--seed", type=int, default=None, help="Random seed (default: fresh entropy, recorded)."
 )
-steps_option = click.option(
-    "--steps",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Weeks to simulate (default: the scenario's run.steps).",
-)
+
+
+def _count_option(flag: str, help: str):
+    """An optional whole number of at least 1 (``None`` when not given)."""
+    return click.option(flag, type=click.IntRange(min=1), default=None, help=help)
+
+
+steps_option = _count_option("--steps", "Weeks to simulate (default: the scenario's run.steps).")
+jobs_option = _count_option("--jobs", "Worker processes (default: all cores).")
 set_option = click.option(
     "--set",
     "overrides",
@@ -44,6 +47,18 @@ def out_option(help: str = "Folder to write results to.", **kwargs):
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 
 
+def format_option(formats: tuple[str, ...], help: str):
+    """``--format``: one of ``formats`` (from :mod:`sim.defaults`), the first by default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(formats),
+        default=formats[0],
+        show_default=True,
+        help=help,
+    )
+
+
 def _split_names(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
     names = [name.strip() for value in values for name in value.split(",") if name.strip()]
     return names or None
@@ -55,12 +70,6 @@ outcomes_option = click.option(
     callback=_split_names,
     metavar="A,B,...",
     help="Run-level outcomes, comma-separated or repeated (default: the main outcomes).",
-)
-jobs_option = click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes (default: all cores).",
 )
 level_option = click.option(
     "--level",

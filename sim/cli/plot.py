@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import click
 
-from sim.cli.options import out_option, outcomes_option, quiet_option
+from sim.cli.options import format_option, out_option, outcomes_option, quiet_option
 from sim.defaults import FIGURE_FORMATS
 
 
 @click.command("plot")
 @click.argument("results_dir", metavar="DIR", type=click.Path(file_okay=False))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FIGURE_FORMATS),
-    default=FIGURE_FORMATS[0],
-    show_default=True,
-    help="File format of the figures.",
+@format_option(
+    FIGURE_FORMATS,
+    "File format of the figures.",
 )
 @outcomes_option
 @out_option("Folder for the figures (default: DIR/figures).")

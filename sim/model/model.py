@@ -1,7 +1,7 @@
 """The rollout model: a Mesa model of users, consultants and a programme board.
 
 One step is one week. Each week runs the nine processes of the conceptual model
-(``MODEL.md``; ``docs/ODD.md`` describes them as built): decide, build and localise, test,
+(``docs/ODD.md`` describes them as built): decide, build and localise, test,
 train, go live, work, feel, accept or avoid, account. Population state lives in NumPy
 arrays (:mod:`sim.model.population`) and every process is vectorised
 (:mod:`sim.model.processes`).
