@@ -18,7 +18,7 @@ def test_result_uses_the_t_interval_and_leaves_it_undefined_for_one_value():
     one = result("Y", "y", [5.0], Target(6, 7, "src"), unit="u")
     assert one.measured == 5.0 and all(math.isnan(v) for v in one.ci) and not one.passed
     report = format_report([r, one], Context(replicates=1))
-    assert "measured 2 (95% CI -0.484 to 4.48) u" in report
+    assert "measured 2 (95 % CI -0.484 to 4.48) u" in report
     assert "measured 5 u; target 6 to 7" in report  # no interval from one value
     assert report.endswith("1 passed, 1 failed")
 

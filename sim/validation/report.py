@@ -23,7 +23,7 @@ def _fmt(value: float) -> str:
 def _measured(r: CheckResult) -> str:
     text = f"measured {_fmt(r.measured)}"
     if not math.isnan(r.ci[0]):
-        text += f" ({CONFIDENCE_LEVEL:.0%} CI {_fmt(r.ci[0])} to {_fmt(r.ci[1])})"
+        text += f" ({CONFIDENCE_LEVEL * 100:g} % CI {_fmt(r.ci[0])} to {_fmt(r.ci[1])})"
     return f"{text} {r.unit}; target {r.target.describe()}"
 
 
