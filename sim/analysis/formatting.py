@@ -2,7 +2,11 @@
 
 All three are built from the wide table of :func:`sim.analysis.tables.compare_runs`.
 Markdown and LaTeX round each outcome by its magnitude (three significant digits of the
-largest mean) so its column lines up; CSV keeps full precision.
+largest mean) so its column lines up; CSV keeps full precision. Markdown tables are
+pandas' ``DataFrame.to_markdown`` (tabulate) and CSV is ``DataFrame.to_csv``. The LaTeX
+tabular is written here: its outcome title rows span every column, which pandas'
+``Styler.to_latex`` cannot produce (it repeats the outcome on every row or needs
+``multirow``), so the paper table would be harder to read.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from sim.analysis.tables import STATS, long_table, unknown_name_message
-from sim.errors import InputError
+from sim.analysis.tables import STATS, long_table, outcome_bounds
+from sim.defaults import TABLE_FORMATS
+from sim.errors import InputError, did_you_mean
 from sim.outcomes import OUTCOMES
 
 SIGNIFICANT = 3
@@ -21,10 +26,11 @@ SIGNIFICANT = 3
 
 
 def format_table(table: pd.DataFrame, fmt: str = "md") -> str:
-    """``table`` as text in ``fmt``: ``md``, ``wide``, ``csv`` or ``latex``."""
+    """``table`` as text in ``fmt``, one of :data:`sim.defaults.TABLE_FORMATS`: ``md``,
+    ``wide``, ``csv`` or ``latex``."""
     formats = {"md": format_markdown, "wide": format_wide, "csv": format_csv, "latex": format_latex}
-    if fmt not in formats:
-        raise InputError(unknown_name_message("format", fmt, list(formats)))
+    if fmt not in TABLE_FORMATS:
+        raise InputError(f"unknown format '{fmt}'{did_you_mean(fmt, TABLE_FORMATS)}")
     return formats[fmt](table)
 
 
@@ -34,7 +40,11 @@ def format_csv(table: pd.DataFrame) -> str:
 
 
 def decimals_for(values) -> int:
-    """Decimals that show ``SIGNIFICANT`` significant digits of the largest ``|value|``."""
+    """Decimals that show ``SIGNIFICANT`` significant digits of the largest ``|value|``.
+
+    >>> decimals_for([0.961, 0.5]), decimals_for([25.7, 40.0]), decimals_for([2180.0])
+    (3, 1, 0)
+    """
     a = np.abs(np.asarray(values, dtype=float))
     a = a[np.isfinite(a) & (a > 0)]
     if a.size == 0:
@@ -43,7 +53,11 @@ def decimals_for(values) -> int:
 
 
 def number(v: float, decimals: int, sign: bool = False) -> str:
-    """``v`` rounded to ``decimals`` (no ``-0.0``), ``n/a`` for NaN."""
+    """``v`` rounded to ``decimals`` (no ``-0.0``), ``n/a`` for NaN.
+
+    >>> number(-0.0004, 3), number(0.0149, 2, sign=True), number(float("nan"), 1)
+    ('0.000', '+0.01', 'n/a')
+    """
     if v is None or math.isnan(v):
         return "n/a"
     v = round(float(v), decimals) + 0.0
@@ -91,7 +105,12 @@ def label_columns(table: pd.DataFrame) -> list[str]:
 
 
 def describe(name: str) -> str:
+    """``Share of users adopted at the end (share; CI cut at 0 and 1)``: the outcome's
+    description, unit and, for a bounded outcome, how its intervals respect the bounds."""
     text, unit = OUTCOMES.get(name, (name, ""))
+    bounds = outcome_bounds(name)
+    if bounds is not None:
+        unit += f"; CI cut at {bounds[0]:g} and {bounds[1]:g}"
     return f"{text} ({unit})" if unit else text
 
 
@@ -164,23 +183,23 @@ def _preamble(table: pd.DataFrame) -> list[str]:
         f"Reference: {ref_text}.",
         f"mean [{ci}]: Student t interval over successful runs. diff [{ci}]: mean minus the",
         "reference mean, Welch interval. g: Hedges' g (about 0.2 small, 0.5 medium, 0.8 large).",
+        "Intervals of shares and 0-1 scales are cut at their bounds (coverage unchanged).",
         "reached: runs in which the outcome was reached; mean and diff use only those.",
     ]
 
 
 def markdown_table(header: list[str], rows: list[list[str]], right: list[bool]) -> list[str]:
-    """A pipe table with padded columns; ``right[i]`` right-aligns column ``i``."""
-    cells = [[c.replace("|", r"\|") for c in row] for row in [header, *rows]]
-    widths = [max(3, *(len(row[i]) for row in cells)) for i in range(len(header))]
-
-    spec = list(zip(widths, right, strict=True))
-
-    def line(row: list[str]) -> str:
-        padded = [c.rjust(w) if r else c.ljust(w) for c, (w, r) in zip(row, spec, strict=True)]
-        return "| " + " | ".join(padded) + " |"
-
-    rule = ["-" * (w - 1) + ":" if r else ":" + "-" * (w - 1) for w, r in spec]
-    return [line(cells[0]), "| " + " | ".join(rule) + " |", *map(line, cells[1:])]
+    """A pipe table with padded columns (``DataFrame.to_markdown``, i.e. tabulate's
+    ``pipe`` format); ``right[i]`` right-aligns column ``i``. Cells are shown as given."""
+    cells = [[c.replace("|", r"\|") for c in row] for row in rows]
+    frame = pd.DataFrame(cells, columns=[c.replace("|", r"\|") for c in header], dtype=str)
+    text = frame.to_markdown(
+        index=False,
+        tablefmt="pipe",
+        colalign=["right" if r else "left" for r in right],
+        disable_numparse=True,
+    )
+    return text.splitlines()
 
 
 # --- LaTeX ----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ table before validation, so they are checked exactly like values written in the 
 from __future__ import annotations
 
 import copy
-import difflib
 import tomllib
 import typing
 from pathlib import Path
@@ -17,7 +16,7 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from sim.errors import InputError
+from sim.errors import InputError, did_you_mean, nearest
 from sim.scenario.schema import Population, Scenario
 
 
@@ -96,7 +95,13 @@ def apply_overrides(
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
-    """Parse ``KEY=VALUE`` from the command line; VALUE is read as TOML, else as a string."""
+    """Parse ``KEY=VALUE`` from the command line; VALUE is read as TOML, else as a string.
+
+    >>> parse_assignment("population.size=5000")
+    ('population.size', 5000)
+    >>> parse_assignment("rollout.strategy=big_bang")
+    ('rollout.strategy', 'big_bang')
+    """
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
@@ -184,10 +189,8 @@ def _suggest(loc: list[str]) -> str:
     if len(loc) >= 3 and loc[:2] == ["population", "roles"]:
         candidates = [c.replace(".NAME.", f".{loc[2]}.") for c in candidates]
     dotted = ".".join(loc)
-    best = difflib.get_close_matches(dotted, candidates, n=1, cutoff=0.6)
-    if not best:
-        leaf = difflib.get_close_matches(
-            loc[-1], [c.rsplit(".", 1)[-1] for c in candidates], n=1, cutoff=0.7
-        )
-        best = [c for c in candidates if leaf and c.endswith("." + leaf[0])][:1]
-    return f" (did you mean '{best[0]}'?)" if best else ""
+    if nearest(dotted, candidates) is None:  # a misspelt last part under a misspelt table
+        leaf = nearest(loc[-1], [c.rsplit(".", 1)[-1] for c in candidates], cutoff=0.7)
+        candidates = [c for c in candidates if leaf and c.endswith("." + leaf)][:1]
+        return f" (did you mean '{candidates[0]}'?)" if candidates else ""
+    return did_you_mean(dotted, candidates)
