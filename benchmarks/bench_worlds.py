@@ -27,8 +27,8 @@ from sim.analysis.sensitivity import indices, outputs, sensitivity_design
 from sim.analysis.worlds import decision_table
 from sim.experiment.uncertainty import latin_hypercube, parse_uncertainties
 from sim.outcomes import OUTCOMES
-from sim.run import simulate
 from sim.scenario import load_scenario
+from sim.simulation import simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 CORES = 2

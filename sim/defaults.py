@@ -36,3 +36,9 @@ DEMO_QUICK: dict = {"replicates": 3, "overrides": {"population.size": 400}}
 """``sim demo --quick``: 3 replicates of 400 users per condition. ``population.scale`` is
 raised to match, so the agents still stand for the same real organisation and the totals
 (hours, costs) stay comparable with the full demo."""
+
+DISCOVERY_MAX_DEPTH = 3
+"""Depth of the tree of ``sim discover``: boxes restrict at most three parameters."""
+
+DISCOVERY_MIN_LEAF = 0.05
+"""Smallest box of ``sim discover``, as a share of the worlds."""

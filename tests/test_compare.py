@@ -16,13 +16,8 @@ from numpy.testing import assert_allclose
 from scipy import stats
 
 from sim.analysis.comparison import compare_folder, read_runs, write_comparison
-from sim.analysis.formatting import (
-    _LATEX_SPECIAL,
-    decimals_for,
-    format_table,
-    latex_escape,
-    number,
-)
+from sim.analysis.formatting import format_table
+from sim.analysis.render import _LATEX_SPECIAL, decimals_for, latex_escape, number
 from sim.analysis.stats import diff_ci, hedges_correction, hedges_g, mean_ci
 from sim.analysis.tables import compare_runs, long_table
 from sim.cli import cli

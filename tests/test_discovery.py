@@ -252,7 +252,7 @@ def test_tables(found):
     md = format_discovery(result, "md")
     assert f"Cases of interest: {WHERE}" in md
     assert "coverage: share of the cases of interest inside the box" in md
-    line = next(row for row in md.splitlines() if row.startswith("|   1 |"))
+    line = next(row for row in md.splitlines() if re.match(r"\|\s*1\s*\|", row))
     hours = re.search(r"training\.hours_per_user > ([\d.]+)", line)
     fit = re.search(r"system\.initial_fit <= ([\d.]+)", line)
     assert float(hours.group(1)) == pytest.approx(20, abs=1.5)

@@ -13,7 +13,7 @@ MODULES = [
     "sim.scenario.loading",
     "sim.analysis.stats",
     "sim.analysis.tables",
-    "sim.analysis.formatting",
+    "sim.analysis.render",
 ]
 
 

@@ -11,7 +11,6 @@ import pytest
 from scipy import stats
 
 from sim.errors import InputError
-from sim.experiment.seeds import run_seed
 from sim.experiment.uncertainty import (
     WORLD,
     check_worlds,
@@ -24,6 +23,7 @@ from sim.experiment.uncertainty import (
     world_overrides,
     world_seed,
 )
+from sim.seeding import run_seed
 
 TABLE = {
     "training.hours_per_user": {"distribution": "uniform", "low": 4, "high": 32},

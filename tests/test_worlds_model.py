@@ -15,8 +15,8 @@ from sim.experiment.uncertainty import (
     world_overrides,
     world_seed,
 )
-from sim.run import simulate
 from sim.scenario import scenario_from_dict
+from sim.simulation import simulate
 
 ROOT = 5
 TINY = {

@@ -53,14 +53,12 @@ from sim.analysis.render import (
 )
 from sim.analysis.where import Expression, parse_where
 from sim.analysis.worlds import world_means
+from sim.defaults import DISCOVERY_MAX_DEPTH, DISCOVERY_MIN_LEAF
 from sim.errors import InputError
 from sim.experiment.uncertainty import WORLD
 from sim.outcomes import OUTCOMES
 
-MAX_DEPTH = 3
-"""Default depth of the tree: boxes restrict at most three parameters."""
-MIN_LEAF = 0.05
-"""Default smallest box, as a share of the worlds."""
+MAX_DEPTH, MIN_LEAF = DISCOVERY_MAX_DEPTH, DISCOVERY_MIN_LEAF
 
 
 @dataclass(frozen=True)

@@ -11,18 +11,20 @@ tabular is written here: its outcome title rows span every column, which pandas'
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pandas as pd
 
+from sim.analysis.render import (
+    decimals_for,
+    latex_cell,
+    latex_escape,
+    markdown_table,
+    number,
+    spread,
+)
 from sim.analysis.tables import STATS, long_table, outcome_bounds
 from sim.defaults import TABLE_FORMATS
 from sim.errors import InputError, did_you_mean
 from sim.outcomes import OUTCOMES
-
-SIGNIFICANT = 3
-"""Significant digits shown for the largest mean of an outcome."""
 
 
 def format_table(table: pd.DataFrame, fmt: str = "md") -> str:
@@ -39,41 +41,6 @@ def format_csv(table: pd.DataFrame) -> str:
     return long_table(table).to_csv(index=False)
 
 
-def decimals_for(values) -> int:
-    """Decimals that show ``SIGNIFICANT`` significant digits of the largest ``|value|``.
-
-    >>> decimals_for([0.961, 0.5]), decimals_for([25.7, 40.0]), decimals_for([2180.0])
-    (3, 1, 0)
-    """
-    a = np.abs(np.asarray(values, dtype=float))
-    a = a[np.isfinite(a) & (a > 0)]
-    if a.size == 0:
-        return 2
-    return int(min(6, max(0, SIGNIFICANT - 1 - math.floor(math.log10(a.max())))))
-
-
-def number(v: float, decimals: int, sign: bool = False) -> str:
-    """``v`` rounded to ``decimals`` (no ``-0.0``), ``n/a`` for NaN.
-
-    >>> number(-0.0004, 3), number(0.0149, 2, sign=True), number(float("nan"), 1)
-    ('0.000', '+0.01', 'n/a')
-    """
-    if v is None or math.isnan(v):
-        return "n/a"
-    v = round(float(v), decimals) + 0.0
-    return f"{v:+.{decimals}f}" if sign else f"{v:.{decimals}f}"
-
-
-def interval(m: float, low: float, high: float, decimals: int, sign: bool = False) -> str:
-    """``m [low, high]``, or just ``m`` when the bounds are undefined."""
-    if math.isnan(m) or math.isnan(low):
-        return number(m, decimals, sign)
-    return (
-        f"{number(m, decimals, sign)} "
-        f"[{number(low, decimals, sign)}, {number(high, decimals, sign)}]"
-    )
-
-
 def outcome_cells(table: pd.DataFrame, name: str) -> list[dict[str, str]]:
     """Per condition, the displayed ``mean``, ``diff``, ``g`` and ``reached`` of ``name``."""
     dec = decimals_for(table[f"{name}.mean"])
@@ -82,10 +49,10 @@ def outcome_cells(table: pd.DataFrame, name: str) -> list[dict[str, str]]:
     for s, runs, ref in zip(
         stats.to_dict("records"), table["runs"], table["reference"], strict=True
     ):
-        diff = interval(s["diff"], s["diff_low"], s["diff_high"], dec, sign=True)
+        diff = spread(s["diff"], s["diff_low"], s["diff_high"], dec, sign=True)
         cells.append(
             {
-                "mean": interval(s["mean"], s["low"], s["high"], dec),
+                "mean": spread(s["mean"], s["low"], s["high"], dec),
                 "diff": "ref" if ref else diff,
                 "g": "" if ref else number(s["g"], 2, sign=True),
                 "reached": f"{int(s['reached'])}/{int(runs)}",
@@ -188,46 +155,7 @@ def _preamble(table: pd.DataFrame) -> list[str]:
     ]
 
 
-def markdown_table(header: list[str], rows: list[list[str]], right: list[bool]) -> list[str]:
-    """A pipe table with padded columns (``DataFrame.to_markdown``, i.e. tabulate's
-    ``pipe`` format); ``right[i]`` right-aligns column ``i``. Cells are shown as given."""
-    cells = [[c.replace("|", r"\|") for c in row] for row in rows]
-    frame = pd.DataFrame(cells, columns=[c.replace("|", r"\|") for c in header], dtype=str)
-    text = frame.to_markdown(
-        index=False,
-        tablefmt="pipe",
-        colalign=["right" if r else "left" for r in right],
-        disable_numparse=True,
-    )
-    return text.splitlines()
-
-
 # --- LaTeX ----------------------------------------------------------------------------
-
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "|": r"\textbar{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-}
-
-
-def latex_escape(text: str) -> str:
-    """``text`` with LaTeX's special characters escaped for text mode."""
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
-
-
-def _latex_number_cell(text: str) -> str:
-    return latex_escape(text).replace("-", "$-$")
 
 
 def format_latex(table: pd.DataFrame) -> str:
@@ -252,7 +180,7 @@ def format_latex(table: pd.DataFrame) -> str:
         lines += ["\\midrule", f"\\multicolumn{{{ncol}}}{{l}}{{{title}}} \\\\"]
         for (_, r), c in zip(table.iterrows(), outcome_cells(table, name), strict=True):
             row = [latex_escape(v) for v in r[labels]] + [str(r["runs"])]
-            row += [_latex_number_cell(c[k]) for k in ("mean", "diff", "g")]
+            row += [latex_cell(c[k]) for k in ("mean", "diff", "g")]
             row += [c["reached"]] if reached else []
             lines.append(" & ".join(row) + " \\\\")
     lines += ["\\bottomrule", "\\end{tabular}"]

@@ -11,13 +11,18 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+import pandas as pd
 
 SIGNIFICANT = 3
 """Significant digits shown for the largest value of a column."""
 
 
 def decimals_for(values) -> int:
-    """Decimals that show ``SIGNIFICANT`` significant digits of the largest ``|value|``."""
+    """Decimals that show ``SIGNIFICANT`` significant digits of the largest ``|value|``.
+
+    >>> decimals_for([0.961, 0.5]), decimals_for([25.7, 40.0]), decimals_for([2180.0])
+    (3, 1, 0)
+    """
     a = np.abs(np.asarray(values, dtype=float)).ravel()
     a = a[np.isfinite(a) & (a > 0)]
     if a.size == 0:
@@ -25,17 +30,25 @@ def decimals_for(values) -> int:
     return int(min(6, max(0, SIGNIFICANT - 1 - math.floor(math.log10(a.max())))))
 
 
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float | np.floating) and math.isnan(v))
+
+
 def number(v, decimals: int, sign: bool = False) -> str:
-    """``v`` rounded to ``decimals`` (no ``-0.0``); ``n/a`` for NaN or None."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    """``v`` rounded to ``decimals`` (no ``-0.0``); ``n/a`` for NaN or None.
+
+    >>> number(-0.0004, 3), number(0.0149, 2, sign=True), number(float("nan"), 1)
+    ('0.000', '+0.01', 'n/a')
+    """
+    if _missing(v):
         return "n/a"
     v = round(float(v), decimals) + 0.0
     return f"{v:+.{decimals}f}" if sign else f"{v:.{decimals}f}"
 
 
 def spread(m, low, high, decimals: int, sign: bool = False) -> str:
-    """``m [low, high]``, or just ``m`` when the bounds are undefined."""
-    if low is None or (isinstance(low, float) and math.isnan(low)):
+    """``m [low, high]``, or just ``m`` when the mean or the bounds are undefined."""
+    if _missing(m) or _missing(low):
         return number(m, decimals, sign)
     return (
         f"{number(m, decimals, sign)} "
@@ -45,23 +58,24 @@ def spread(m, low, high, decimals: int, sign: bool = False) -> str:
 
 def percent(p) -> str:
     """A share as a whole percentage, ``63 %``; ``n/a`` for NaN."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
+    if _missing(p):
         return "n/a"
     return f"{round(100 * float(p)) + 0:d} %"
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]], right) -> list[str]:
-    """A pipe table with padded columns; ``right[i]`` right-aligns column ``i``."""
-    cells = [[str(c).replace("|", r"\|") for c in row] for row in [header, *rows]]
-    widths = [max(3, *(len(row[i]) for row in cells)) for i in range(len(header))]
-    spec = list(zip(widths, right, strict=True))
-
-    def line(row: list[str]) -> str:
-        padded = [c.rjust(w) if r else c.ljust(w) for c, (w, r) in zip(row, spec, strict=True)]
-        return "| " + " | ".join(padded) + " |"
-
-    rule = ["-" * (w - 1) + ":" if r else ":" + "-" * (w - 1) for w, r in spec]
-    return [line(cells[0]), "| " + " | ".join(rule) + " |", *map(line, cells[1:])]
+    """A pipe table with padded columns (``DataFrame.to_markdown``, i.e. tabulate's
+    ``pipe`` format); ``right[i]`` right-aligns column ``i``. Cells are shown as given."""
+    cells = [[str(c).replace("|", r"\|") for c in row] for row in rows]
+    columns = [str(c).replace("|", r"\|") for c in header]
+    frame = pd.DataFrame(cells, columns=columns, dtype=str)
+    text = frame.to_markdown(
+        index=False,
+        tablefmt="pipe",
+        colalign=["right" if r else "left" for r in right],
+        disable_numparse=True,
+    )
+    return text.splitlines()
 
 
 _LATEX_SPECIAL = {

@@ -31,14 +31,13 @@ one-line message that names the problem and its position.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.errors import InputError
+from sim.errors import InputError, nearest
 
 KEY = "--where"
 COMPARISONS = ("<=", ">=", "==", "!=", "<", ">")
@@ -336,8 +335,8 @@ class _Parser:
 
     def reference(self, name: Token) -> Ref:
         if name.text not in self.outcomes:
-            near = difflib.get_close_matches(name.text, self.outcomes, n=1, cutoff=0.6)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
+            near = nearest(name.text, self.outcomes)
+            hint = f"; did you mean '{near}'?" if near else ""
             raise _error(f"unknown outcome '{name.text}'{hint}", name.pos)
         if self.peek().kind != "condition":
             if len(self.conditions) == 1:
@@ -348,8 +347,8 @@ class _Parser:
         label = _normal(token.text[1:-1])
         if label not in self.by_label:
             valid = list(self.conditions.values())
-            near = difflib.get_close_matches(label, valid, n=1, cutoff=0.6)
-            hint = f"did you mean '{near[0]}'?" if near else f"conditions: {'; '.join(valid)}"
+            near = nearest(label, valid)
+            hint = f"did you mean '{near}'?" if near else f"conditions: {'; '.join(valid)}"
             raise _error(f"unknown condition '{label}' ({hint})", token.pos)
         return Ref(name.text, self.by_label[label])
 

@@ -60,8 +60,8 @@ from sim.analysis.render import (
     percent,
     spread,
 )
-from sim.analysis.tables import check_outcomes, find_reference, unknown_name_message
-from sim.errors import InputError
+from sim.analysis.tables import check_outcomes, find_reference
+from sim.errors import InputError, did_you_mean
 from sim.experiment.uncertainty import WORLD
 from sim.outcomes import BETTER, OUTCOMES
 
@@ -128,7 +128,9 @@ def decision_table(
     outcomes = check_outcomes(runs, outcomes)
     for name in outcomes:
         if name not in BETTER:
-            raise InputError(unknown_name_message("outcome with a direction", name, list(BETTER)))
+            raise InputError(
+                f"unknown outcome with a direction '{name}'{did_you_mean(name, BETTER)}"
+            )
     ref_point = find_reference(runs, factors, reference)
     means = world_means(runs, outcomes)
     labels = _condition_labels(runs, factors)
@@ -245,7 +247,7 @@ def format_decision(table: pd.DataFrame, fmt: str = "md") -> str:
     ``latex`` (a booktabs tabular)."""
     formats = {"md": decision_markdown, "csv": decision_csv, "latex": decision_latex}
     if fmt not in formats:
-        raise InputError(unknown_name_message("format", fmt, list(formats)))
+        raise InputError(f"unknown format '{fmt}'{did_you_mean(fmt, formats)}")
     return formats[fmt](table)
 
 

@@ -6,16 +6,8 @@ from pathlib import Path
 
 import click
 
-from sim.analysis.discovery import (
-    MAX_DEPTH,
-    MIN_LEAF,
-    discover_folder,
-    discovery_figure,
-    format_discovery,
-)
-from sim.analysis.plots import save_figure
+from sim.defaults import DISCOVERY_MAX_DEPTH, DISCOVERY_MIN_LEAF
 from sim.errors import InputError
-from sim.io import ensure_writable_dir
 
 
 @click.command("discover")
@@ -38,14 +30,14 @@ from sim.io import ensure_writable_dir
 @click.option(
     "--max-depth",
     type=click.IntRange(min=1, max=10),
-    default=MAX_DEPTH,
+    default=DISCOVERY_MAX_DEPTH,
     show_default=True,
     help="Depth of the tree: the most parameters a box restricts.",
 )
 @click.option(
     "--min-leaf",
     type=click.FloatRange(0, 0.5, min_open=True, max_open=True),
-    default=MIN_LEAF,
+    default=DISCOVERY_MIN_LEAF,
     show_default=True,
     help="Smallest box, as a share of the worlds.",
 )
@@ -80,6 +72,10 @@ def discover_command(
     coverage (share of the cases of interest inside it) and a density (share of the
     worlds inside it that are cases of interest). See docs/uncertainty.md.
     """
+    from sim.analysis.discovery import discover_folder, discovery_figure, format_discovery
+    from sim.analysis.plots import save_figure
+    from sim.io import ensure_writable_dir
+
     fig_format = None
     if figure is not None:
         fig_format = Path(figure).suffix.lstrip(".").lower()

@@ -47,7 +47,6 @@ numbers). McGraw-Hill.
 
 from __future__ import annotations
 
-import difflib
 import math
 import types
 import typing
@@ -62,7 +61,7 @@ from pydantic.fields import FieldInfo
 from scipy import stats
 from scipy.stats import qmc
 
-from sim.errors import InputError
+from sim.errors import InputError, nearest
 from sim.scenario import schema_field
 
 TABLE = "uncertainties"
@@ -356,10 +355,7 @@ def _distribution(spec: dict, integer: bool) -> Distribution:
     if name is None:
         raise ValueError(f"missing 'distribution' (one of {', '.join(DISTRIBUTIONS)})")
     if name not in DISTRIBUTIONS:
-        near = _OTHER_NAMES.get(str(name).lower()) or next(
-            iter(difflib.get_close_matches(str(name), list(DISTRIBUTIONS), n=1, cutoff=0.6)),
-            None,
-        )
+        near = _OTHER_NAMES.get(str(name).lower()) or nearest(str(name), DISTRIBUTIONS)
         hint = f"did you mean '{near}'?" if near else f"one of {', '.join(DISTRIBUTIONS)}"
         raise ValueError(f"unknown distribution {name!r} ({hint})")
     cls = DISTRIBUTIONS[name]
@@ -370,8 +366,8 @@ def _distribution(spec: dict, integer: bool) -> Distribution:
     params = {k: v for k, v in spec.items() if k != "distribution"}
     for k in params:
         if k not in fields:
-            near = difflib.get_close_matches(k, sorted(fields), n=1, cutoff=0.6)
-            hint = f"did you mean '{near[0]}'?" if near else f"{name} takes {', '.join(required)}"
+            near = nearest(k, sorted(fields))
+            hint = f"did you mean '{near}'?" if near else f"{name} takes {', '.join(required)}"
             raise ValueError(f"unknown parameter '{k}' of {name} ({hint})")
     missing = [f for f in required if f not in params]
     if missing:
@@ -492,7 +488,7 @@ def design_seed(root: int, purpose: str) -> int:
     """The seed of a design (``"worlds"``, ``"morris"``, ``"sobol"``, a bootstrap, ...).
 
     ``SeedSequence(root, spawn_key=(tag(purpose),))``: independent of every run's seed,
-    which uses spawn keys of other lengths (:func:`sim.experiment.seeds.run_seed`).
+    which uses spawn keys of other lengths (:func:`sim.seeding.run_seed`).
     """
     ss = np.random.SeedSequence(root, spawn_key=(_tag(purpose),))
     return int(ss.generate_state(1, dtype=np.uint32)[0])
