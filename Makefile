@@ -9,7 +9,7 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: demo test lint bench screenshots clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev,dashboard]'
@@ -27,7 +27,7 @@ demo: $(STAMP)
 
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check sim tests benchmarks experiments tools
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 # The dashboard's screenshots in docs/images, taken by its browser test.
 screenshots: $(STAMP) $(CHROMIUM)
@@ -38,6 +38,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check sim tests benchmarks experiments tools
 
 bench: $(STAMP) $(CHROMIUM)
+	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_model.py
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_dashboard.py --browser

@@ -9,6 +9,7 @@ import re
 
 import numpy as np
 import pytest
+from helpers import SCENARIOS
 
 from sim.dashboard import charts, controls, unitmap, words
 from sim.dashboard.classroom import Classroom
@@ -16,7 +17,6 @@ from sim.errors import InputError
 from sim.model.population import UsageState
 from sim.outcomes import STEP_COLUMNS
 from sim.scenario import load_scenario, schema
-from tests.conftest import SCENARIOS
 
 # Solara checks Mesa's SolaraViz for its rules of hooks when Mesa's page is imported and
 # warns about one of Mesa's components; nothing of ours.
@@ -131,7 +131,7 @@ def test_both_conditions_start_from_the_same_people(small):
 
 
 def test_a_condition_runs_exactly_as_a_plain_model(small):
-    from sim.run import simulate
+    from sim.simulation import simulate
 
     base = small()
     room = Classroom(base, 5)

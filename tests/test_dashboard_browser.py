@@ -21,8 +21,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-
-from tests.conftest import SCENARIOS
+from helpers import SCENARIOS
 
 pytestmark = [
     pytest.mark.slow,

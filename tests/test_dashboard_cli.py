@@ -7,11 +7,11 @@ import socket
 
 import pytest
 from click.testing import CliRunner
+from helpers import SCENARIOS
 
 from sim.cli import cli
 from sim.dashboard import server
 from sim.scenario import load_scenario
-from tests.conftest import SCENARIOS
 
 
 def invoke(*args: str):

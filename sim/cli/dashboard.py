@@ -8,6 +8,7 @@ from sim.cli.options import seed_option, set_option
 from sim.dashboard import DEFAULT_SCENARIO
 from sim.dashboard.server import DEFAULT_HOST, DEFAULT_PORT, missing_packages, serve
 from sim.scenario import load_scenario
+from sim.shipped import scenarios_dir
 
 
 @click.command("dashboard")
@@ -38,7 +39,7 @@ def dashboard_command(
     scenario file sets the controls' starting values. Needs the `dashboard` extra
     (installed by `make demo`).
     """
-    base = load_scenario(scenario or DEFAULT_SCENARIO, overrides)
+    base = load_scenario(scenario or scenarios_dir() / DEFAULT_SCENARIO, overrides)
     missing = missing_packages()
     if missing:
         raise click.ClickException(

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from sim.cli.options import out_option, quiet_option, seed_option, set_option, steps_option
-from sim.io import ensure_writable_dir
-from sim.run import format_summary, simulate, write_run
-from sim.scenario import load_scenario
-from sim.seeding import fresh_seed
+from sim.defaults import FIGURE_FORMATS
 
 
 @click.command("run")
@@ -18,16 +13,16 @@ from sim.seeding import fresh_seed
 @seed_option
 @steps_option
 @set_option
-@out_option
+@out_option()
 @click.option(
     "--plot",
     "plot_format",
     is_flag=False,
-    flag_value="png",
+    flag_value=FIGURE_FORMATS[0],
     default=None,
-    type=click.Choice(["png", "svg", "pdf"]),
-    help="Also draw the run's figures into OUT/figures (default format png). Without "
-    "--out, results go to results/run-SEED.",
+    type=click.Choice(FIGURE_FORMATS),
+    help=f"Also draw the run's figures into OUT/figures (default format {FIGURE_FORMATS[0]}). "
+    "Without --out, results go to results/run-SEED.",
 )
 @quiet_option
 def run_command(
@@ -44,6 +39,13 @@ def run_command(
     With --out DIR, also write DIR/timeseries.csv (one row per week, step 0 included) and
     DIR/summary.json (outcomes, the resolved scenario, the seed and package versions).
     """
+    from pathlib import Path
+
+    from sim.io import ensure_writable_dir
+    from sim.scenario import load_scenario
+    from sim.seeding import fresh_seed
+    from sim.simulation import format_summary, simulate, write_run
+
     resolved = load_scenario(scenario, overrides)
     seed = fresh_seed() if seed is None else seed
     if plot_format and not out:

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import click
 
-from sim.cli.options import jobs_option, quiet_option
-from sim.experiment import ENGINES, load_experiment, run_sweep
-from sim.experiment.runner import EngineError
+from sim.cli.options import jobs_option, out_option, quiet_option
+from sim.defaults import ENGINES
 
 
 @click.command("sweep")
 @click.argument("experiment", type=click.Path(dir_okay=False))
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Results folder (must be new or empty unless --resume or --force).",
-)
+@out_option("Results folder (must be new or empty unless --resume or --force).", required=True)
 @click.option(
     "--engine",
     type=click.Choice(ENGINES),
-    default="local",
+    default=ENGINES[0],
     show_default=True,
     help="local: worker processes on this machine; dask: Dask distributed.",
 )
@@ -51,6 +45,9 @@ def sweep_command(
     the reference condition, then prints that comparison. Finished runs are saved as they
     end: after a crash or Ctrl-C, run the same command with --resume.
     """
+    from sim.experiment import load_experiment, run_sweep
+    from sim.experiment.runner import EngineError
+
     spec = load_experiment(experiment)
     try:
         result = run_sweep(

@@ -16,7 +16,5 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-DEFAULT_SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "default.toml"
-"""The scenario ``sim dashboard`` starts from when none is given."""
+DEFAULT_SCENARIO = "default.toml"
+"""The shipped scenario ``sim dashboard`` starts from when none is given."""

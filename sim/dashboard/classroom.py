@@ -22,9 +22,9 @@ import numpy as np
 from sim.dashboard.controls import CONDITIONS, condition_scenario, parse_seed, unknown_values
 from sim.errors import InputError
 from sim.model import RolloutModel
-from sim.run import release
 from sim.scenario import Scenario
 from sim.seeding import fresh_seed
+from sim.simulation import release
 
 COLOURS = {"A": "#0072B2", "B": "#E69F00"}
 """One colour per condition on the page (Okabe-Ito, readable with colour-blindness)."""

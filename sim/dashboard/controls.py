@@ -20,7 +20,7 @@ from typing import Any
 from pydantic.fields import FieldInfo
 
 from sim.errors import InputError
-from sim.scenario import Scenario, scenario_from_dict, schema
+from sim.scenario import Scenario, scenario_from_dict, schema, schema_field
 
 CONDITIONS = ("A", "B")
 """The two conditions shown side by side."""
@@ -91,15 +91,6 @@ def all_controls() -> list[tuple[str, Control, str | None]]:
 
 
 # --- the schema ---------------------------------------------------------------------------
-
-
-def schema_field(key: str) -> FieldInfo:
-    """The schema's field for a dotted key (``rollout.strategy``)."""
-    *tables, leaf = key.split(".")
-    section: Any = Scenario
-    for table in tables:
-        section = section.model_fields[table].annotation
-    return section.model_fields[leaf]
 
 
 def get_value(scenario: Scenario, key: str) -> Any:

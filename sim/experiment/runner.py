@@ -24,22 +24,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.defaults import ENGINES
 from sim.errors import InputError
 from sim.outcomes import OUTCOMES
-from sim.run import RunResult, simulate
 from sim.scenario import Scenario
+from sim.simulation import RunResult, simulate
 
-ENGINES = ("local", "dask")
 IN_FLIGHT_PER_WORKER = 4
 RUNS_PER_WORKER_PROCESS = 25
 """Worker processes are replaced after this many runs (cheaply: they fork from a preloaded
-server). :func:`sim.run.simulate` already releases each model from Mesa 3.3's per-model id
+server). :func:`sim.simulation.simulate` already releases each model from Mesa 3.3's per-model id
 counters (``Agent._ids``, mesa/mesa#3179); recycling guards against any other leak in a
 run function."""
 MAX_ERROR_CHARS = 500
 
 RunFn = Callable[[Scenario, int, int], RunResult]
-"""What one run executes: ``run_fn(scenario, seed, steps)``, like :func:`sim.run.simulate`.
+"""What one run executes: ``run_fn(scenario, seed, steps)``, like :func:`sim.simulation.simulate`.
 It must be picklable (a module-level function) for the process and Dask engines."""
 
 

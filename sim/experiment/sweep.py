@@ -33,10 +33,10 @@ from sim.experiment.results import (
     write_timeseries,
 )
 from sim.experiment.runner import RunFn, RunOutput, RunTask, open_engine, run_tasks
-from sim.experiment.seeds import run_seed
 from sim.experiment.spec import Experiment
 from sim.io import atomic_write_json, ensure_writable_dir
-from sim.run import simulate
+from sim.seeding import run_seed
+from sim.simulation import simulate
 
 STATE = "sweep.json"
 COMPARISON = ("comparison.md", "comparison.csv")
