@@ -32,12 +32,12 @@ from sim.shipped import scenarios_dir
 def dashboard_command(
     scenario: str | None, host: str, port: int, seed: int | None, overrides: dict
 ) -> None:
-    """Serve the classroom dashboard for SCENARIO (default: scenarios/default.toml).
+    """Watch two conditions side by side in a browser (a local web app).
 
-    A local web app (Mesa's SolaraViz): pick two conditions, press play and watch
-    adoption, frustration, the units and the board's decisions week by week. The
-    scenario file sets the controls' starting values. Needs the `dashboard` extra
-    (installed by `make demo`).
+    Serves the classroom dashboard (Mesa's SolaraViz) for SCENARIO (default: the shipped
+    scenarios/default.toml), whose values are the controls' starting values: pick two
+    conditions, press play and watch adoption, frustration, the units and the board's
+    decisions week by week. Needs the `dashboard` extra (installed by `make demo`).
     """
     base = load_scenario(scenario or scenarios_dir() / DEFAULT_SCENARIO, overrides)
     missing = missing_packages()
