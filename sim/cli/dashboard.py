@@ -32,7 +32,7 @@ from sim.shipped import scenarios_dir
 def dashboard_command(
     scenario: str | None, host: str, port: int, seed: int | None, overrides: dict
 ) -> None:
-    """Watch two conditions side by side in a browser (a local web app).
+    """Watch two conditions side by side in a browser.
 
     Serves the classroom dashboard (Mesa's SolaraViz) for SCENARIO (default: the shipped
     scenarios/default.toml), whose values are the controls' starting values: pick two
