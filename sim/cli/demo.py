@@ -20,17 +20,25 @@ from sim.demo import DEFAULT_OUT, QUICK, run_demo
     type=click.Path(file_okay=False),
     default=str(DEFAULT_OUT),
     show_default=True,
-    help="The demo's own folder; an earlier demo there is replaced.",
+    help="The demo's own folder; an earlier demo there is replaced, anything else refused.",
 )
+@click.option("--force", is_flag=True, help="Replace another sweep's results in OUT.")
 @jobs_option
-def demo_command(quick: bool, out: str, jobs: int | None) -> None:
+def demo_command(quick: bool, out: str, jobs: int | None, force: bool) -> None:
     """Run big bang vs phased x low/token/high involvement and explain the result.
 
     Runs experiments/rollout_x_involvement.toml into OUT (replacing an earlier demo
     there), prints the comparison with the reference condition, writes OUT/figures/main.png
     and says in plain words what the figure shows.
     """
-    result = run_demo(out, quick=quick, jobs=jobs, progress=True)
+    from sim.experiment.lifeline import exit_status, stop_signals_interrupt
+
+    with stop_signals_interrupt():
+        try:
+            result = run_demo(out, quick=quick, jobs=jobs, progress=True, force=force)
+        except KeyboardInterrupt as exc:
+            click.echo(f"\ninterrupted: the demo in {out} is incomplete; run it again", err=True)
+            raise SystemExit(exit_status(exc)) from None
     click.echo(result.markdown)
     click.echo(f"{result.runs} runs in {result.seconds:.1f} s; results in {result.out_dir}")
     click.echo(f"\nFigure: {result.figure}\n")
