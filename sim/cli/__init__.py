@@ -7,6 +7,7 @@ import click
 from sim import __version__
 from sim.cli.compare import compare_command
 from sim.cli.demo import demo_command
+from sim.cli.export import export_command
 from sim.cli.plot import plot_command
 from sim.cli.run import run_command
 from sim.cli.scenario import scenario_group
@@ -51,6 +52,7 @@ cli.add_command(scenario_group)
 cli.add_command(sweep_command)
 cli.add_command(compare_command)
 cli.add_command(plot_command)
+cli.add_command(export_command)
 cli.add_command(validate_command)
 cli.add_command(demo_command)
 
