@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -108,6 +109,8 @@ def test_sim_demo_quick(tmp_path):
     out = tmp_path / "demo"
     out.mkdir()
     (out / "runs.csv").write_text("left over from an earlier demo\n")  # replaced, not refused
+    marker = {"tool": "rollout-sim", "kind": "sweep", "experiment": "x", "demo": True}
+    (out / "sim-results.json").write_text(json.dumps(marker))
     result = CliRunner().invoke(cli, ["demo", "--quick", "--out", str(out)])
     assert result.exit_code == 0, result.output
     text = result.output

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import signal
 import subprocess
@@ -95,7 +96,8 @@ def test_seed_is_pinned_and_differs_by_root():
 def test_tasks_carry_derived_seeds_in_factorial_order(tmp_path):
     exp = load_experiment(write_experiment(tmp_path))
     got = [(t.point, t.replicate, t.seed) for t in tasks(exp)]
-    assert got == [(p, r, run_seed(11, p, r)) for p in range(4) for r in range(3)]
+    keys = [c.seed_key for c in exp.conditions]
+    assert got == [(p, r, run_seed(11, keys[p], r)) for p in range(4) for r in range(3)]
     assert [c.label for c in exp.conditions] == [
         "big_bang | low",
         "big_bang | high",
@@ -124,8 +126,10 @@ def test_runs_csv_layout(clean):
     assert list(zip(runs.point, runs.replicate, strict=True)) == [
         (p, r) for p in range(4) for r in range(3)
     ]
+    manifest = json.loads((clean / "manifest.json").read_text())
+    keys = {c["point"]: int(c["key"], 16) for c in manifest["conditions"]}
     assert list(runs.seed) == [
-        run_seed(11, p, r) for p, r in zip(runs.point, runs.replicate, strict=True)
+        run_seed(11, keys[p], r) for p, r in zip(runs.point, runs.replicate, strict=True)
     ]
     assert set(runs.status) == {"ok"}
     ts = pd.read_parquet(clean / "timeseries.parquet")
@@ -220,21 +224,37 @@ def test_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, jobs):
     assert set(ts.point) == {0, 2}
 
 
+def _record(condition: str, replicate: int, status: str) -> dict:
+    record = {
+        "condition": condition,
+        "world": 0,
+        "replicate": replicate,
+        "seed": 1,
+        "steps": 2,
+        "inputs": "x",
+        "status": status,
+        "error": "" if status == "ok" else "x",
+        "outcomes": {},
+    }
+    if status == "ok":
+        record["part"] = {"bytes": 1, "sha256": "0" * 64}
+    return record
+
+
 def test_journal_ignores_a_torn_last_line(tmp_path):
+    a, b = "a" * 16, "b" * 16
     with Journal(tmp_path) as journal:
-        journal.append({"point": 0, "replicate": 1, "status": "ok", "error": ""})
-        journal.append({"point": 0, "replicate": 0, "status": "failed", "error": "x"})
+        journal.append(_record(a, 1, "ok"))
+        journal.append(_record(a, 0, "failed"))
     with (tmp_path / "journal.jsonl").open("ab") as fh:
-        fh.write(b'{"point": 1, "repl')
+        fh.write(b'{"condition": "bbbbbbbbbbbbbbbb", "repl')
     reopened = Journal(tmp_path)
-    assert sorted(reopened.index) == [(0, 0), (0, 1)] and reopened.failed == {(0, 0)}
+    assert sorted(reopened.index) == [(a, 0, 0), (a, 0, 1)] and reopened.failed() == 1
     with reopened:
-        reopened.append({"point": 1, "replicate": 0, "status": "ok", "error": ""})
-    assert [(r["point"], r["replicate"]) for r in Journal(tmp_path).records()] == [
-        (0, 0),
-        (0, 1),
-        (1, 0),
-    ]
+        reopened.append(_record(b, 0, "ok"))
+    lines = (tmp_path / "journal.jsonl").read_text().splitlines()
+    assert [json.loads(line)["condition"] for line in lines] == [a, a, b]  # torn line cut
+    assert sorted(Journal(tmp_path).index) == [(a, 0, 0), (a, 0, 1), (b, 0, 0)]
 
 
 # --- the results folder ------------------------------------------------------------------
