@@ -71,14 +71,14 @@ def inspect(folder: Path, *, legacy: Iterable[str] = ()) -> Occupant:
     return Occupant("foreign", {})
 
 
-def refuse_links(folder: Path, names: Iterable[str]) -> None:
+def refuse_links(folder: Path, names: Iterable[str], *, key: str = "--out") -> None:
     """:class:`InputError` if any of ``names`` inside ``folder`` is a symbolic link."""
     for name in names:
         if (folder / name).is_symlink():
             raise InputError(
                 f"'{folder / name}' is a symbolic link; sim never writes or reads through "
                 "links in a results folder",
-                key="--out",
+                key=key,
             )
 
 

@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from sim.errors import InputError
 from sim.io import NOFOLLOW, atomic_write_bytes, file_mode
 
 JOURNAL = "journal.jsonl"
@@ -89,6 +90,8 @@ class Journal:
             fd = os.open(self.path, os.O_RDONLY | NOFOLLOW)
         except FileNotFoundError:
             return
+        except OSError as exc:  # a link (O_NOFOLLOW), a folder, no permission
+            raise InputError(f"cannot read: {exc.strerror or exc}", source=str(self.path)) from None
         offset = 0
         with os.fdopen(fd, "rb") as fh:
             for line in fh:

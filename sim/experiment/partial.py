@@ -17,8 +17,8 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.experiment import state as sweep_state
-from sim.experiment.journal import Journal, part_is_intact, part_path
-from sim.folders import inspect
+from sim.experiment.journal import JOURNAL, PARTS, Journal, part_is_intact, part_path
+from sim.folders import inspect, refuse_links
 from sim.outcomes import OUTCOMES
 
 WORLD = 0
@@ -72,6 +72,7 @@ def load_partial(folder: str | Path) -> Partial | None:
     out = Path(folder)
     if inspect(out).kind != "sweep" or (out / "manifest.json").exists():
         return None
+    refuse_links(out, [sweep_state.STATE, JOURNAL, PARTS], key="DIR")
     state = sweep_state.read(out)
     if state is None:
         raise InputError(
