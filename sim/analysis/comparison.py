@@ -39,6 +39,11 @@ def read_runs(path: str | Path) -> pd.DataFrame:
     missing = [c for c in RUNS_COLUMNS if c not in runs.columns]
     if missing:
         raise InputError(f"no column {missing[0]!r}; not a sweep's run table", source=str(p))
+    for column in ("point", "replicate"):
+        values = pd.to_numeric(runs[column], errors="coerce")
+        if values.isna().any() or (values % 1 != 0).any():
+            raise InputError(f"column {column!r} holds more than whole numbers", source=str(p))
+        runs[column] = values.astype(int)
     return runs
 
 
