@@ -324,6 +324,10 @@ def _run(
                 if output.status != "ok":
                     bar.set_postfix(failed=journal.failed(), refresh=False)
 
+        if opened.workers > 1:
+            # Load what the final tables need while the workers start, not after the runs.
+            import sim.analysis  # noqa: F401
+
         run_tasks(tasks(experiment, journal), opened.executor, opened.in_flight, on_done, run_fn)
     return executed, opened.workers
 
