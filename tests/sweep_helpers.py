@@ -18,7 +18,7 @@ TINY = """\
 [experiment]
 name = "tiny"
 scenario = "{scenario}"
-steps = 20
+steps = {steps}
 replicates = {replicates}
 seed = 11
 reference = {{ "rollout.strategy" = "phased", "involvement.level" = "low" }}
@@ -28,15 +28,25 @@ reference = {{ "rollout.strategy" = "phased", "involvement.level" = "low" }}
 "involvement.level" = {levels}
 
 [overrides]
-"population.size" = 150
-"population.units" = 6
-"rollout.first_golive_week" = 4
-"rollout.wave_interval_weeks" = 3
+"population.size" = {size}
+"population.units" = {units}
+"rollout.first_golive_week" = {first}
+"rollout.wave_interval_weeks" = {interval}
 """
+SIZES = {"steps": 20, "size": 150, "units": 6, "first": 4, "interval": 3}
+"""150 users, 20 weeks: a run takes a few tens of milliseconds."""
 
 
-def experiment_text(replicates: int = 2, levels: str = '["low", "high"]', **replace: str) -> str:
-    text = TINY.format(scenario=SCENARIO.as_posix(), replicates=replicates, levels=levels)
+def experiment_text(
+    replicates: int = 2,
+    levels: str = '["low", "high"]',
+    sizes: dict[str, int] | None = None,
+    **replace: str,
+) -> str:
+    """The tiny experiment; ``replace`` maps text to replace (``{"seed = 11": "seed = 12"}``)."""
+    text = TINY.format(
+        scenario=SCENARIO.as_posix(), replicates=replicates, levels=levels, **(sizes or SIZES)
+    )
     for old, new in replace.items():
         assert old in text, old
         text = text.replace(old, new)

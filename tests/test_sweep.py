@@ -19,6 +19,7 @@ import sweep_fakes
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from sweep_helpers import experiment_text
 
 from sim.cli import cli
 from sim.errors import InputError
@@ -28,32 +29,13 @@ from sim.experiment.runner import open_engine
 from sim.outcomes import OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIO = ROOT / "scenarios" / "default.toml"
 
-TINY = """\
-[experiment]
-name = "tiny"
-scenario = "{scenario}"
-steps = 30
-replicates = {replicates}
-seed = 11
-reference = {{ "rollout.strategy" = "phased", "involvement.level" = "low" }}
-
-[factors]
-"rollout.strategy" = ["big_bang", "phased"]
-"involvement.level" = ["low", "high"]
-
-[overrides]
-"population.size" = 200
-"population.units" = 8
-"rollout.first_golive_week" = 5
-"rollout.wave_interval_weeks" = 4
-"""
+SIZES = {"steps": 30, "size": 200, "units": 8, "first": 5, "interval": 4}
 
 
 def write_experiment(folder: Path, replicates: int = 3, text: str | None = None) -> Path:
     path = folder / "exp.toml"
-    path.write_text(text or TINY.format(scenario=SCENARIO.as_posix(), replicates=replicates))
+    path.write_text(text or experiment_text(replicates, sizes=SIZES))
     return path
 
 
@@ -296,7 +278,7 @@ def test_resume_refuses_a_changed_experiment_file(tmp_path, clean):
 
 # --- bad input ---------------------------------------------------------------------------
 
-GOOD = TINY.format(scenario=SCENARIO.as_posix(), replicates=2)
+GOOD = experiment_text(2, sizes=SIZES)
 
 
 @pytest.mark.parametrize(

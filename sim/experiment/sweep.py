@@ -134,26 +134,16 @@ def run_sweep(
     ensure_writable_dir(out)
     with lock_folder(out):
         occupant = _check_occupant(out, experiment, resume=resume, force=force)
+        continuing = occupant.ours and not force
         if occupant.ours and force:
             check_force(out)
             remove_own(out, OWN_FILES, OWN_SUBFOLDERS)
-        elif occupant.ours:  # resume
-            return _session(
-                out,
-                experiment,
-                resume=True,
-                warn=warn,
-                jobs=jobs,
-                engine=engine,
-                scheduler=scheduler,
-                run_fn=run_fn,
-                progress=progress,
-            )
-        mark(out, "sweep", experiment=experiment.name, **(about or {}))
+        if not continuing:
+            mark(out, "sweep", experiment=experiment.name, **(about or {}))
         return _session(
             out,
             experiment,
-            resume=False,
+            resume=continuing,
             warn=warn,
             jobs=jobs,
             engine=engine,
