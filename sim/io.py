@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import sys
 import tempfile
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
@@ -27,6 +28,11 @@ def package_versions() -> dict[str, str]:
         except PackageNotFoundError:
             out[name] = "not installed"
     return out
+
+
+def warn(message: str) -> None:
+    """A one-line warning on standard error (``warning: ...``), never a traceback."""
+    print(f"warning: {message}", file=sys.stderr)
 
 
 def ensure_writable_dir(path: str | Path, *, key: str = "--out") -> Path:

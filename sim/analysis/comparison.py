@@ -76,7 +76,8 @@ def compare_folder(
     if (runs is None or manifest is None) and not folder.is_dir():
         raise InputError(f"no such results folder '{folder}'")
     if runs is None and manifest is None and not (folder / "manifest.json").exists():
-        from sim.experiment.partial import load_partial, warn
+        from sim.experiment.partial import load_partial
+        from sim.io import warn
 
         partial = load_partial(folder)
         if partial is not None:

@@ -99,7 +99,8 @@ def _read_json(path: Path) -> dict:
 
 def _load_partial(folder: Path) -> Results | None:
     """An unfinished sweep: its finished runs, with a warning (sim.experiment.partial)."""
-    from sim.experiment.partial import load_partial, warn
+    from sim.experiment.partial import load_partial
+    from sim.io import warn
 
     partial = load_partial(folder)
     if partial is None:

@@ -103,7 +103,6 @@ def _sweep(experiment, out, jobs, engine, scheduler, resume, force, max_runs, qu
             resume=resume,
             force=force,
             progress=not quiet,
-            warn=lambda message: click.echo(f"warning: {message}", err=True),
         )
     except EngineError as exc:
         raise click.ClickException(

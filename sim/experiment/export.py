@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 
 from sim.errors import InputError
-from sim.experiment.partial import load_partial, warn
+from sim.experiment.partial import load_partial
 from sim.experiment.results import MANIFEST, TIMESERIES
 from sim.folders import refuse_links
-from sim.io import atomic_write, read_json
+from sim.io import atomic_write, read_json, warn
 
 EXPORT = "export"
 EXPORT_FILE = "timeseries.csv"

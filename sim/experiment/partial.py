@@ -8,7 +8,6 @@ one-line message saying that the sweep is incomplete and how to continue it.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,10 +60,6 @@ class Partial:
                 key="DIR",
             )
         return pd.concat(frames, ignore_index=True)
-
-
-def warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
 
 
 def load_partial(folder: str | Path) -> Partial | None:

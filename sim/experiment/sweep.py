@@ -16,6 +16,7 @@ line naming what changed.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sys
 import time
@@ -48,7 +49,7 @@ from sim.folders import (
     refuse_links,
     remove_own,
 )
-from sim.io import ensure_writable_dir
+from sim.io import ensure_writable_dir, warn
 
 OWN_FILES = (STATE, JOURNAL, *FINAL_FILES)
 OWN_SUBFOLDERS = {
@@ -102,10 +103,6 @@ def tasks(experiment: Experiment, done: Journal | None = None) -> Iterator[RunTa
             yield task
 
 
-def warn_stderr(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
-
-
 def run_sweep(
     experiment: Experiment,
     out_dir: str | Path,
@@ -117,7 +114,7 @@ def run_sweep(
     force: bool = False,
     run_fn: RunFn | None = None,
     progress: bool = True,
-    warn: Warn = warn_stderr,
+    warn: Warn = warn,
     about: dict[str, Any] | None = None,
 ) -> SweepResult:
     """Run ``experiment`` into ``out_dir`` and write the results (see the module docstring).
@@ -234,7 +231,7 @@ def _check_journal(out: Path, experiment: Experiment, journal: Journal, warn: Wa
     planned = 0
     damaged = []
     keys = set()
-    with journal.reader() if len(journal) else _nothing() as read:
+    with journal.reader() if len(journal) else contextlib.nullcontext() as read:
         for task in plan(experiment):
             planned += 1
             keys.add(task.key)
@@ -253,14 +250,6 @@ def _check_journal(out: Path, experiment: Experiment, journal: Journal, warn: Wa
     if stray:
         warn(f"{stray} finished run(s) in {JOURNAL} are not part of the experiment; left out")
     return planned - sum(1 for key in journal.index if key in keys)
-
-
-class _nothing:
-    def __enter__(self):
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def _changed_run(record: dict[str, Any], task: RunTask) -> str:
@@ -351,7 +340,7 @@ def _finish(
 
 def _progress_bar(total: int, done: int, failed: int, enabled: bool):
     if not (enabled and sys.stderr.isatty()):
-        return _nothing()
+        return contextlib.nullcontext()
     from tqdm import tqdm
 
     return tqdm(
