@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
@@ -120,7 +120,7 @@ def execute(run_fn: RunFn | None, task: RunTask) -> RunOutput:
     if run_fn is None:
         from sim.run import simulate as run_fn
     start = time.perf_counter()
-    out = RunOutput(task, "ok")
+    out = RunOutput(replace(task, scenario=None), "ok")  # the scenario need not travel back
     try:
         result = run_fn(task.scenario, task.seed, task.steps)
         out.outcomes = {name: _plain(result.summary.get(name)) for name in OUTCOMES}
