@@ -31,8 +31,11 @@ def demo_command(quick: bool, out: str, jobs: int | None, force: bool) -> None:
     there), prints the comparison with the reference condition, writes OUT/figures/main.png
     and says in plain words what the figure shows.
     """
-    from sim.experiment.lifeline import exit_status, stop_signals_interrupt
+    from sim.experiment.lifeline import exit_status, start_server, stop_signals_interrupt
+    from sim.experiment.runner import default_jobs
 
+    if not quick and (jobs or default_jobs()) > 1:
+        start_server()  # the workers' server imports the model while the demo is prepared
     with stop_signals_interrupt():
         try:
             result = run_demo(out, quick=quick, jobs=jobs, progress=True, force=force)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from sim.cli.options import jobs_option, quiet_option
-from sim.experiment.runner import ENGINES
+from sim.experiment.runner import ENGINES, default_jobs
 from sim.experiment.spec import MAX_RUNS
 
 
@@ -67,7 +67,7 @@ def sweep_command(
     """
     from sim.experiment.lifeline import exit_status, start_server, stop_signals_interrupt
 
-    if engine == "local" and jobs != 1:
+    if engine == "local" and (jobs or default_jobs()) > 1:
         start_server()  # the workers' server imports the model while we read the experiment
     with stop_signals_interrupt():
         try:
