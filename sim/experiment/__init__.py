@@ -7,24 +7,29 @@ writes the final files, ``partial`` reads an unfinished sweep, ``export`` writes
 spreadsheets, and ``sweep`` ties them together.
 """
 
-from sim.experiment.runner import ENGINES, RunOutput, RunTask, default_jobs, execute
-from sim.experiment.seeds import run_seed
-from sim.experiment.spec import MAX_RUNS, Condition, Experiment, load_experiment
-from sim.experiment.sweep import SweepResult, plan, run_sweep, tasks
+from importlib import import_module
 
-__all__ = [
-    "ENGINES",
-    "MAX_RUNS",
-    "Condition",
-    "Experiment",
-    "RunOutput",
-    "RunTask",
-    "SweepResult",
-    "default_jobs",
-    "execute",
-    "load_experiment",
-    "plan",
-    "run_seed",
-    "run_sweep",
-    "tasks",
-]
+_EXPORTS = {
+    "ENGINES": "runner",
+    "RunOutput": "runner",
+    "RunTask": "runner",
+    "default_jobs": "runner",
+    "execute": "runner",
+    "run_seed": "seeds",
+    "MAX_RUNS": "spec",
+    "Condition": "spec",
+    "Experiment": "spec",
+    "load_experiment": "spec",
+    "SweepResult": "sweep",
+    "plan": "sweep",
+    "run_sweep": "sweep",
+    "tasks": "sweep",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    """Import on first use, so that e.g. the command line's options cost little."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'sim.experiment' has no attribute {name!r}")
+    return getattr(import_module(f"sim.experiment.{_EXPORTS[name]}"), name)
