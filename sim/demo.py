@@ -23,7 +23,7 @@ from sim.errors import InputError
 from sim.experiment import Experiment, load_experiment, run_sweep
 from sim.experiment.spec import with_changes
 from sim.folders import inspect
-from sim.io import ensure_writable_dir
+from sim.io import ensure_writable_dir, shown
 
 ROOT = Path(__file__).resolve().parents[1]
 MAIN_EXPERIMENT = ROOT / "experiments" / "rollout_x_involvement.toml"
@@ -88,7 +88,7 @@ def run_demo(
     if occupant.kind == "sweep" and not (earlier_demo or force):
         held = occupant.marker.get("experiment")
         raise InputError(
-            f"'{out_dir}' holds a sweep of '{held}', not a demo; use --force to replace it "
+            f"{shown(out_dir)} holds a sweep of '{held}', not a demo; use --force to replace it "
             "or choose another folder",
             key="--out",
         )

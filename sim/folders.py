@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import InputError
-from sim.io import NOFOLLOW, atomic_write_json, file_mode, read_json
+from sim.io import NOFOLLOW, atomic_write_json, file_mode, read_json, shown
 
 MARKER = "sim-results.json"
 LOCK = ".lock"
@@ -54,7 +55,7 @@ def inspect(folder: Path, *, legacy: Iterable[str] = ()) -> Occupant:
         return Occupant("new", {})
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise InputError(f"cannot write to '{folder}': {reason}", key="--out") from None
+        raise InputError(f"cannot write to {shown(folder)}: {reason}", key="--out") from None
     if not entries:
         return Occupant("new", {})
     refuse_links(folder, [MARKER, LOCK])
@@ -71,12 +72,29 @@ def inspect(folder: Path, *, legacy: Iterable[str] = ()) -> Occupant:
     return Occupant("foreign", {})
 
 
+def results_folder(
+    path: str | Path, *, what: str = "no results folder", key: str | None = "DIR"
+) -> Path:
+    """``path`` if it is a folder; else :class:`InputError` in one line (``what``, the
+    path, the reason), whatever is wrong with the path (missing, a file, too long, a NUL
+    byte, a loop of links)."""
+    folder = Path(path)
+    try:
+        ok = stat.S_ISDIR(os.stat(folder).st_mode)
+        reason = "not a folder"
+    except (OSError, ValueError) as exc:
+        ok, reason = False, getattr(exc, "strerror", None) or str(exc)
+    if not ok:
+        raise InputError(f"{what} {shown(folder)} ({reason})", key=key)
+    return folder
+
+
 def refuse_links(folder: Path, names: Iterable[str], *, key: str = "--out") -> None:
     """:class:`InputError` if any of ``names`` inside ``folder`` is a symbolic link."""
     for name in names:
         if (folder / name).is_symlink():
             raise InputError(
-                f"'{folder / name}' is a symbolic link; sim never writes or reads through "
+                f"{shown(folder / name)} is a symbolic link; sim never writes or reads through "
                 "links in a results folder",
                 key=key,
             )
@@ -84,7 +102,7 @@ def refuse_links(folder: Path, names: Iterable[str], *, key: str = "--out") -> N
 
 def not_ours(folder: Path) -> InputError:
     return InputError(
-        f"'{folder}' is not empty and holds no results written by sim; choose a new folder",
+        f"{shown(folder)} is not empty and holds no results written by sim; choose a new folder",
         key="--out",
     )
 
@@ -113,7 +131,7 @@ def check_force(folder: Path) -> None:
         reason = "a project's root folder"
     if reason:
         raise InputError(
-            f"--force never deletes in '{folder}', {reason}; choose a folder of its own",
+            f"--force never deletes in {shown(folder)}, {reason}; choose a folder of its own",
             key="--force",
         )
 
@@ -135,7 +153,9 @@ def remove_own(folder: Path, names: Iterable[str], subfolders: dict[str, str]) -
             doomed += [path / e for e in os.listdir(path) if rx.fullmatch(e)]
     for path in doomed:
         if path.is_symlink():
-            raise InputError(f"'{path}' is a symbolic link; nothing was deleted", key="--force")
+            raise InputError(
+                f"{shown(path)} is a symbolic link; nothing was deleted", key="--force"
+            )
     for path in doomed:
         path.unlink(missing_ok=True)
     for sub in subs:
@@ -161,7 +181,9 @@ def lock_folder(folder: Path) -> Iterator[None]:
     try:
         fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | NOFOLLOW, file_mode())
     except OSError as exc:
-        raise InputError(f"cannot lock '{folder}': {exc.strerror or exc}", key="--out") from None
+        raise InputError(
+            f"cannot lock {shown(folder)}: {exc.strerror or exc}", key="--out"
+        ) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -169,7 +191,7 @@ def lock_folder(folder: Path) -> Iterator[None]:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip()
             who = f" (process {holder})" if holder.isdigit() else ""
             raise InputError(
-                f"'{folder}' is in use by another sim command{who}; wait for it to finish",
+                f"{shown(folder)} is in use by another sim command{who}; wait for it to finish",
                 key="--out",
             ) from None
         os.ftruncate(fd, 0)

@@ -35,6 +35,12 @@ def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
+def shown(path: str | Path, limit: int = 80) -> str:
+    """A path as messages show it: quoted, on one line, cut if long."""
+    text = repr(str(path))
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
 def ensure_writable_dir(path: str | Path, *, key: str = "--out") -> Path:
     """Create ``path`` if needed and check that files can be written into it."""
     p = Path(path)
@@ -44,7 +50,7 @@ def ensure_writable_dir(path: str | Path, *, key: str = "--out") -> Path:
             pass
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise InputError(f"cannot write to '{p}': {reason}", key=key) from None
+        raise InputError(f"cannot write to {shown(p)}: {reason}", key=key) from None
     return p
 
 

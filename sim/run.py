@@ -17,7 +17,13 @@ import pandas as pd
 
 from sim.errors import InputError
 from sim.folders import check_force, inspect, mark, not_ours, refuse_links, remove_own
-from sim.io import atomic_write, atomic_write_json, ensure_writable_dir, package_versions
+from sim.io import (
+    atomic_write,
+    atomic_write_json,
+    ensure_writable_dir,
+    package_versions,
+    shown,
+)
 from sim.scenario import Scenario
 from sim.seeding import fresh_seed
 
@@ -128,7 +134,7 @@ def prepare_run_folder(out: Path, identity: str, label: str, *, force: bool = Fa
         raise not_ours(out)
     if occupant.ours and occupant.kind != "run":
         raise InputError(
-            f"'{out}' holds the results of a sweep (sim sweep), not of one run; choose "
+            f"{shown(out)} holds the results of a sweep (sim sweep), not of one run; choose "
             "another folder",
             key="--out",
         )
@@ -137,7 +143,7 @@ def prepare_run_folder(out: Path, identity: str, label: str, *, force: bool = Fa
         if not force:
             held = occupant.marker.get("label", "another run")
             raise InputError(
-                f"'{out}' holds another run ({held}); use --force to replace it or choose "
+                f"{shown(out)} holds another run ({held}); use --force to replace it or choose "
                 "another folder",
                 key="--out",
             )

@@ -514,3 +514,17 @@ def test_export_writes_the_time_series_as_csv(tmp_path, base):
         "step",
     ]
     assert table["adoption_rate"].tolist() == pytest.approx(ts["adoption_rate"].tolist())
+
+
+@pytest.mark.parametrize("kind", ["long", "loop"])
+@pytest.mark.parametrize("command", ["plot", "compare", "export", "sweep"])
+def test_impossible_paths_fail_in_one_short_line(tmp_path, kind, command):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    path = {"long": "x" * 5000, "loop": str(tmp_path / "a" / "c")}[kind]
+    if command == "sweep":
+        result = sim("sweep", write_experiment(tmp_path), "--out", path)
+    else:
+        result = sim(command, path)
+    assert one_line_error(result), result.output
+    assert len(result.output) < 300

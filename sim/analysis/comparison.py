@@ -73,8 +73,10 @@ def compare_folder(
 ) -> pd.DataFrame:
     """:func:`compare_runs` on a results folder, reading whatever is not passed in."""
     folder = Path(out_dir)
-    if (runs is None or manifest is None) and not folder.is_dir():
-        raise InputError(f"no such results folder '{folder}'")
+    if runs is None or manifest is None:
+        from sim.folders import results_folder
+
+        folder = results_folder(out_dir, what="no such results folder", key=None)
     if runs is None and manifest is None and not (folder / "manifest.json").exists():
         from sim.experiment.partial import load_partial
         from sim.io import warn

@@ -67,9 +67,9 @@ class Results:
 
 def load_results(path: str | Path) -> Results:
     """Load a sweep folder or a single-run folder; :class:`InputError` if it is neither."""
-    folder = Path(path)
-    if not folder.is_dir():
-        raise InputError(f"no results folder '{folder}'", key="DIR")
+    from sim.folders import results_folder
+
+    folder = results_folder(path)
     if (folder / "manifest.json").exists():
         return _load_sweep(folder)
     partial = _load_partial(folder)

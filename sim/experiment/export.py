@@ -16,8 +16,8 @@ import pandas as pd
 from sim.errors import InputError
 from sim.experiment.partial import load_partial
 from sim.experiment.results import MANIFEST, TIMESERIES
-from sim.folders import refuse_links
-from sim.io import atomic_write, read_json, warn
+from sim.folders import refuse_links, results_folder
+from sim.io import atomic_write, read_json, shown, warn
 
 EXPORT = "export"
 EXPORT_FILE = "timeseries.csv"
@@ -29,9 +29,7 @@ def default_target(folder: Path) -> Path:
 
 def export_csv(folder: str | Path, target: str | Path | None = None) -> Path:
     """Write the sweep in ``folder`` as CSV (default ``folder/export/timeseries.csv``)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError(f"no results folder '{folder}'", key="DIR")
+    folder = results_folder(folder)
     manifest, frames = _source(folder)
     factors = list(manifest.get("factors") or {})
     info = {
@@ -59,7 +57,7 @@ def _source(folder: Path) -> tuple[dict, Iterator[pd.DataFrame]]:
         return manifest, _parquet_frames(folder / TIMESERIES)
     partial = load_partial(folder)
     if partial is None:
-        raise InputError(f"'{folder}' holds no sweep (no {MANIFEST})", key="DIR")
+        raise InputError(f"{shown(folder)} holds no sweep (no {MANIFEST})", key="DIR")
     warn(partial.message)
     return partial.manifest, iter([partial.timeseries()])
 

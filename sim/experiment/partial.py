@@ -18,6 +18,7 @@ from sim.errors import InputError
 from sim.experiment import state as sweep_state
 from sim.experiment.journal import JOURNAL, PARTS, Journal, part_is_intact, part_path
 from sim.folders import inspect, refuse_links
+from sim.io import shown
 from sim.outcomes import OUTCOMES
 
 WORLD = 0
@@ -38,7 +39,7 @@ class Partial:
     def message(self) -> str:
         experiment = self.manifest.get("file") or "EXPERIMENT"
         return (
-            f"'{self.folder}' holds an incomplete sweep ({self.done} of {self.total} runs "
+            f"{shown(self.folder)} holds an incomplete sweep ({self.done} of {self.total} runs "
             f"finished); showing the finished runs. Continue it with `sim sweep {experiment} "
             f"--out {self.folder} --resume`"
         )
@@ -55,7 +56,7 @@ class Partial:
             frames.append(frame)
         if not frames:
             raise InputError(
-                f"'{self.folder}' holds an incomplete sweep with no successful run yet; "
+                f"{shown(self.folder)} holds an incomplete sweep with no successful run yet; "
                 f"continue it with --resume",
                 key="DIR",
             )
@@ -71,7 +72,7 @@ def load_partial(folder: str | Path) -> Partial | None:
     state = sweep_state.read(out)
     if state is None:
         raise InputError(
-            f"'{out}' holds an incomplete sweep whose sweep.json is damaged; continue it with "
+            f"{shown(out)} holds an incomplete sweep whose sweep.json is damaged; continue it with "
             "`sim sweep EXPERIMENT --out DIR --resume`",
             key="DIR",
         )

@@ -49,7 +49,7 @@ from sim.folders import (
     refuse_links,
     remove_own,
 )
-from sim.io import ensure_writable_dir, warn
+from sim.io import ensure_writable_dir, shown, warn
 
 OWN_FILES = (STATE, JOURNAL, *FINAL_FILES)
 OWN_SUBFOLDERS = {
@@ -158,7 +158,7 @@ def _check_occupant(out: Path, experiment: Experiment, *, resume: bool, force: b
         raise not_ours(out)
     if occupant.kind not in ("sweep", "legacy"):
         raise InputError(
-            f"'{out}' holds the results of a single run (sim run), not a sweep; choose "
+            f"{shown(out)} holds the results of a single run (sim run), not a sweep; choose "
             "another folder",
             key="--out",
         )
@@ -167,19 +167,19 @@ def _check_occupant(out: Path, experiment: Experiment, *, resume: bool, force: b
         return occupant
     if occupant.kind == "legacy":
         raise InputError(
-            f"'{out}' holds a sweep written by an earlier version of sim; start afresh with "
+            f"{shown(out)} holds a sweep written by an earlier version of sim; start afresh with "
             "--force or choose a new folder",
             key="--out",
         )
     if resume and held != experiment.name:
         raise InputError(
-            f"'{out}' holds a sweep of experiment '{held}', not '{experiment.name}'; choose "
+            f"{shown(out)} holds a sweep of experiment '{held}', not '{experiment.name}'; choose "
             "another folder, or --force to replace it",
             key="--out",
         )
     if not resume:
         raise InputError(
-            f"'{out}' holds the results of a sweep of '{held}'; use --resume to continue or "
+            f"{shown(out)} holds the results of a sweep of '{held}'; use --resume to continue or "
             "extend it, or --force to start afresh",
             key="--out",
         )
@@ -198,7 +198,7 @@ def _session(
         changed = sweep_state.changed(old, experiment)
         if changed:
             raise InputError(
-                f"{changed} since the sweep in '{out}' started, which would change finished "
+                f"{changed} since the sweep in {shown(out)} started, which would change finished "
                 "runs; use --force to start afresh or choose a new folder",
                 key="--resume",
             )
