@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint bench clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -17,13 +17,14 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks experiments tools
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check sim tests benchmarks experiments tools
 	$(BIN)/ruff format --check sim tests benchmarks experiments tools
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_model.py
 	$(BIN)/python benchmarks/bench_sweep.py
 

@@ -19,19 +19,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.defaults import DEMO_OUT, DEMO_QUICK
 from sim.errors import InputError
 from sim.experiment import Experiment, load_experiment, run_sweep
 from sim.experiment.spec import with_changes
 from sim.folders import inspect
 from sim.io import ensure_writable_dir, shown
-
-ROOT = Path(__file__).resolve().parents[1]
-MAIN_EXPERIMENT = ROOT / "experiments" / "rollout_x_involvement.toml"
-DEFAULT_OUT = Path("results") / "demo"
-QUICK = {"replicates": 3, "overrides": {"population.size": 400}}
-"""The quick demo: 3 replicates of 400 users per condition. ``population.scale`` is
-raised to match, so the agents still stand for the same real organisation and the
-totals (hours, costs) stay comparable with the full demo."""
+from sim.shipped import main_experiment
 
 
 @dataclass(frozen=True)
@@ -50,20 +44,21 @@ shrink = with_changes
 
 
 def quick_experiment(experiment: Experiment) -> Experiment:
-    """``experiment`` at classroom size (:data:`QUICK`), representing the same people."""
+    """``experiment`` at classroom size (:data:`sim.defaults.DEMO_QUICK`), representing the
+    same people."""
     pop = experiment.base.population
-    size = QUICK["overrides"]["population.size"]
+    size = DEMO_QUICK["overrides"]["population.size"]
     scale = pop.scale * pop.size / size
-    overrides = {**QUICK["overrides"], "population.scale": scale}
-    return shrink(experiment, replicates=QUICK["replicates"], overrides=overrides)
+    overrides = {**DEMO_QUICK["overrides"], "population.scale": scale}
+    return shrink(experiment, replicates=DEMO_QUICK["replicates"], overrides=overrides)
 
 
 def run_demo(
-    out_dir: str | Path = DEFAULT_OUT,
+    out_dir: str | Path = DEMO_OUT,
     *,
     quick: bool = False,
     jobs: int | None = None,
-    experiment_path: str | Path = MAIN_EXPERIMENT,
+    experiment_path: str | Path | None = None,
     progress: bool = False,
     force: bool = False,
 ) -> DemoResult:
@@ -72,10 +67,10 @@ def run_demo(
 
     Any other results in ``out_dir`` are refused, unless ``force`` and they are a sweep's
     (see :mod:`sim.folders`)."""
+    from sim.analysis.folders import load_results
     from sim.analysis.plots import main_figure, save_figure
-    from sim.analysis.results import load_results
 
-    path = Path(experiment_path)
+    path = main_experiment() if experiment_path is None else Path(experiment_path)
     if not path.is_file():
         raise InputError(f"the demo needs {path}, which is missing")
     experiment = load_experiment(path)

@@ -60,6 +60,40 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "final_usability": ("Usability at the end", "0-1"),
 }
 
+BETTER: dict[str, str] = {
+    "final_adoption": "higher",
+    "weeks_to_50": "lower",
+    "weeks_to_80": "lower",
+    "peak_frustration": "lower",
+    "mean_frustration": "lower",
+    "peak_p90_frustration": "lower",
+    "peak_workaround": "lower",
+    "final_workaround": "lower",
+    "peak_productivity_loss": "lower",
+    "final_productivity_loss": "lower",
+    "hours_lost_per_user": "lower",
+    "total_hours_lost": "lower",
+    "total_cost": "lower",
+    "postponements": "lower",
+    "golives_despite_warnings": "lower",
+    "halted": "lower",
+    "halt_week": "higher",
+    "first_golive_week": "lower",
+    "last_golive_week": "lower",
+    "waves_live": "higher",
+    "left_share": "lower",
+    "defects_found": "higher",
+    "final_fit": "higher",
+    "final_usability": "higher",
+}
+"""Which direction of each outcome is better ("lower" or "higher"), other things equal.
+
+Used where conditions are ranked world by world (who beats the reference, who is best,
+regret). Some outcomes are symptoms whose value depends on context: a postponement or a halt
+can be good governance of a bad rollout, and a later halt (``halt_week``) or more defects
+found by the end (``defects_found``: fewer left latent) is better only with the rest equal.
+Every outcome in :data:`OUTCOMES` has a direction."""
+
 MAIN_OUTCOMES: tuple[str, ...] = (
     "final_adoption",
     "weeks_to_80",

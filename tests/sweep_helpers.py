@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from sim.cli import cli
-from sim.run import simulate
+from sim.simulation import simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = ROOT / "scenarios" / "default.toml"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import SCENARIOS
 
 from sim import RolloutModel
 from sim.model.agents import Consultant, DecisionMaker, UserAgent
 from sim.outcomes import ROLE_COLUMNS, STEP_COLUMNS
-from sim.run import simulate
 from sim.scenario import load_scenario
-from tests.conftest import SCENARIOS
+from sim.simulation import simulate
 
 BASS = SCENARIOS / "reference" / "bass.toml"
 
@@ -175,7 +175,8 @@ def golive_outcomes(sc, seeds=range(4)) -> dict[str, float]:
 
 def test_big_bang_can_beat_phased():
     """A well-fitted, well-tested system with ample training: big bang reaches 80 % sooner
-    and is no more frustrating (MODEL.md: the lesson must be able to flip)."""
+    and is no more frustrating (the lesson must be able to flip: README, "there are inputs
+    for which a big bang beats a phased rollout")."""
     ready = {
         "population.size": 600,
         "population.units": 12,

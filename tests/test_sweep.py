@@ -17,8 +17,6 @@ import pandas as pd
 import pytest
 import sweep_fakes
 from click.testing import CliRunner
-from hypothesis import given
-from hypothesis import strategies as st
 from sweep_helpers import experiment_text
 
 from sim.cli import cli
@@ -52,27 +50,7 @@ def clean(tmp_path_factory) -> Path:
     return out
 
 
-# --- seeds -------------------------------------------------------------------------------
-
-
-@given(
-    st.integers(0, 2**64),
-    st.lists(
-        st.tuples(st.integers(0, 50), st.integers(0, 50)), min_size=2, max_size=20, unique=True
-    ),
-)
-def test_seed_depends_on_identity_only_not_on_order(root, keys):
-    forward = {key: run_seed(root, *key) for key in keys}
-    backward = {key: run_seed(root, *key) for key in reversed(keys)}
-    assert forward == backward
-    assert len(set(forward.values())) == len(keys)  # distinct runs, distinct seeds
-    assert all(0 <= s < 2**63 for s in forward.values())
-
-
-def test_seed_is_pinned_and_differs_by_root():
-    assert run_seed(20261125, 0, 0) == run_seed(20261125, 0, 0)
-    assert run_seed(20261125, 0, 0) != run_seed(20261126, 0, 0)
-    assert run_seed(1, 0, 1) != run_seed(1, 1, 0)
+# --- seeds (derivation and pinning: tests/test_seeding.py) ------------------------------
 
 
 def test_tasks_carry_derived_seeds_in_factorial_order(tmp_path):

@@ -133,7 +133,7 @@ def test_default_plot_folders_and_labels_name_the_overrides(tmp_path, monkeypatc
     assert len(folders) == 2, folders
     big = next(f for f in folders if "rollout.strategy=big_bang" in f)
     assert "42" in big
-    from sim.analysis.results import load_results
+    from sim.analysis.folders import load_results
 
     labels = {f: load_results(tmp_path / "results" / f).conditions[0] for f in folders}
     assert "rollout.strategy=big_bang" in labels[big]

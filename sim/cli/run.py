@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from sim.cli.options import out_option, quiet_option, seed_option, set_option, steps_option
-from sim.errors import InputError
-from sim.run import (
-    default_run_folder,
-    format_summary,
-    prepare_run_folder,
-    run_identity,
-    run_label,
-    simulate,
-    write_run,
-)
-from sim.scenario import load_scenario
-from sim.seeding import fresh_seed
+from sim.defaults import FIGURE_FORMATS
 
 
 @click.command("run")
@@ -26,16 +13,16 @@ from sim.seeding import fresh_seed
 @seed_option
 @steps_option
 @set_option
-@out_option
+@out_option()
 @click.option(
     "--plot",
     "plot_format",
     is_flag=False,
-    flag_value="png",
+    flag_value=FIGURE_FORMATS[0],
     default=None,
-    type=click.Choice(["png", "svg", "pdf"]),
-    help="Also draw the run's figures into OUT/figures (default format png). Without "
-    "--out, results go to results/run-SEED-SCENARIO[-KEY=VALUE...].",
+    type=click.Choice(FIGURE_FORMATS),
+    help=f"Also draw the run's figures into OUT/figures (default format {FIGURE_FORMATS[0]}). "
+    "Without --out, results go to results/run-SEED-SCENARIO[-KEY=VALUE...].",
 )
 @click.option(
     "--force", is_flag=True, help="Replace another run's results in OUT (never a sweep's)."
@@ -58,6 +45,21 @@ def run_command(
     An existing OUT is only ever rewritten with the same run, or with --force another
     run's; a sweep's folder or one sim did not write is refused.
     """
+    from pathlib import Path
+
+    from sim.errors import InputError
+    from sim.scenario import load_scenario
+    from sim.seeding import fresh_seed
+    from sim.simulation import (
+        default_run_folder,
+        format_summary,
+        prepare_run_folder,
+        run_identity,
+        run_label,
+        simulate,
+        write_run,
+    )
+
     try:
         resolved = load_scenario(scenario, overrides)
     except InputError:

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import click
 
-from sim.cli.options import jobs_option, quiet_option
-from sim.experiment.runner import ENGINES, default_jobs
-from sim.experiment.spec import MAX_RUNS
+from sim.cli.options import jobs_option, out_option, quiet_option
+from sim.defaults import ENGINES, MAX_RUNS
 
 
 @click.command("sweep")
 @click.argument("experiment", type=click.Path(dir_okay=False))
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Results folder (new or empty, unless --resume or --force).",
-)
+@out_option("Results folder (new or empty, unless --resume or --force).", required=True)
 @click.option(
     "--engine",
     type=click.Choice(ENGINES),
-    default="local",
+    default=ENGINES[0],
     show_default=True,
     help="local: worker processes on this machine; dask: Dask distributed.",
 )
@@ -66,6 +60,7 @@ def sweep_command(
     end: after a crash, Ctrl-C or SIGTERM, run the same command with --resume.
     """
     from sim.experiment.lifeline import exit_status, start_server, stop_signals_interrupt
+    from sim.experiment.runner import default_jobs
 
     if engine == "local" and (jobs or default_jobs()) > 1:
         start_server()  # the workers' server imports the model while we read the experiment

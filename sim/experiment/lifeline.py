@@ -25,7 +25,7 @@ import threading
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
 
-PRELOAD = ["sim.experiment.runner", "sim.run", "sim.model", "pyarrow.parquet"]
+PRELOAD = ["sim.experiment.runner", "sim.simulation", "sim.model", "pyarrow.parquet"]
 PR_SET_PDEATHSIG = 1
 STOP_SIGNALS = tuple(
     getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)

@@ -19,26 +19,26 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from sim.defaults import ENGINES
 from sim.errors import InputError
 from sim.experiment.journal import RunKey, encode_part
 from sim.experiment.lifeline import Lifeline, worker_context, worker_init
 from sim.outcomes import OUTCOMES
 
 if TYPE_CHECKING:
-    from sim.run import RunResult
+    from sim.simulation import RunResult
     from sim.scenario import Scenario
 
-ENGINES = ("local", "dask")
 IN_FLIGHT_PER_WORKER = 4
 RUNS_PER_WORKER_PROCESS = 25
 """Worker processes are replaced after this many runs (cheaply: they fork from a preloaded
-server). :func:`sim.run.simulate` already releases each model from Mesa 3.3's per-model id
+server). :func:`sim.simulation.simulate` already releases each model from Mesa 3.3's per-model id
 counters (``Agent._ids``, mesa/mesa#3179); recycling guards against any other leak in a
 run function."""
 MAX_ERROR_CHARS = 500
 
 RunFn = Callable[["Scenario", int, int], "RunResult"]
-"""What one run executes: ``run_fn(scenario, seed, steps)``, like :func:`sim.run.simulate`
+"""What one run executes: ``run_fn(scenario, seed, steps)``, like :func:`sim.simulation.simulate`
 (the default, imported only where runs happen, so the ``sim`` process stays lean). It must
 be picklable (a module-level function) for the process and Dask engines."""
 
@@ -118,7 +118,7 @@ def execute(run_fn: RunFn | None, task: RunTask) -> RunOutput:
     writes bytes. Also notes the run's duration and the worker's peak memory so far
     (diagnostics kept in the journal, never part of the results)."""
     if run_fn is None:
-        from sim.run import simulate as run_fn
+        from sim.simulation import simulate as run_fn
     start = time.perf_counter()
     out = RunOutput(replace(task, scenario=None), "ok")  # the scenario need not travel back
     try:

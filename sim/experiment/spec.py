@@ -28,7 +28,6 @@ position, so adding a level or a replicate leaves every other run, and its seed,
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import hashlib
 import itertools
 import json
@@ -39,15 +38,12 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
-from sim.errors import InputError
+from sim.defaults import MAX_RUNS
+from sim.errors import InputError, did_you_mean
 from sim.scenario import Scenario, scenario_from_dict
 from sim.scenario.loading import read_toml
 
 TABLES = ("experiment", "factors", "overrides")
-MAX_RUNS = 20_000
-"""Experiments with more runs are refused unless the user raises the limit
-(``sim sweep --max-runs N``): about an hour of 2,000-user runs on 2 cores, a typo's worth
-of caution before the machine is busy for a week."""
 MAX_REPLICATES = 100_000
 STEPS_KEY = "run.steps"
 StrictInt = Annotated[int, Strict()]
@@ -161,7 +157,7 @@ def load_experiment(path: str | Path, *, max_runs: int = MAX_RUNS) -> Experiment
         raise InputError("this is a scenario file; use `sim run`", source=src)
     for table in data:
         if table not in TABLES:
-            raise InputError(f"unknown table{_suggest(table, TABLES)}", source=src, key=table)
+            raise InputError(f"unknown table{did_you_mean(table, TABLES)}", source=src, key=table)
     head = _experiment_table(data.get("experiment"), src)
     factors = _factors(data.get("factors"), src)
     overrides = _table(data.get("overrides", {}), src, "overrides")
@@ -222,7 +218,7 @@ def _experiment_table(raw: Any, src: str) -> ExperimentTable:
         field = str(err["loc"][0]) if err["loc"] else ""
         key = f"experiment.{field}" if field else "experiment"
         if err["type"] == "extra_forbidden":
-            msg = f"unknown key{_suggest(field, tuple(ExperimentTable.model_fields))}"
+            msg = f"unknown key{did_you_mean(field, tuple(ExperimentTable.model_fields))}"
         elif err["type"] == "missing":
             msg = "missing required key"
         else:
@@ -428,7 +424,7 @@ def _reference(
     for name in raw:
         if name not in factors:
             raise InputError(
-                f"'{name}' is not a factor{_suggest(name, tuple(factors))}", source=src, key=key
+                f"'{name}' is not a factor{did_you_mean(name, tuple(factors))}", source=src, key=key
             )
     for name, values in factors.items():
         if name not in raw:
@@ -438,8 +434,3 @@ def _reference(
                 f"{raw[name]!r} is not a value of factor '{name}' {values}", source=src, key=key
             )
     return {name: raw[name] for name in factors}
-
-
-def _suggest(word: str, candidates: tuple[str, ...]) -> str:
-    best = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{best[0]}'?)" if best else ""

@@ -36,9 +36,9 @@ from sim.experiment.results import (
     write_timeseries,
 )
 from sim.experiment.runner import RunFn, RunOutput, RunTask, open_engine, run_tasks
-from sim.experiment.seeds import run_seed
 from sim.experiment.spec import Experiment, canonical, sha256_text
 from sim.experiment.state import STATE
+from sim.seeding import run_seed
 from sim.folders import (
     check_force,
     inspect,

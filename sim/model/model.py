@@ -1,7 +1,7 @@
 """The rollout model: a Mesa model of users, consultants and a programme board.
 
 One step is one week. Each week runs the nine processes of the conceptual model
-(``MODEL.md``; ``docs/ODD.md`` describes them as built): decide, build and localise, test,
+(``docs/ODD.md`` describes them as built): decide, build and localise, test,
 train, go live, work, feel, accept or avoid, account. Population state lives in NumPy
 arrays (:mod:`sim.model.population`) and every process is vectorised
 (:mod:`sim.model.processes`).
@@ -45,20 +45,6 @@ def _p90(values: np.ndarray, state: np.ndarray, left: int) -> float:
     lo, hi = int(np.floor(pos)), int(np.ceil(pos))
     part = np.partition(x, (lo, hi))
     return float(part[lo] + (pos - lo) * (part[hi] - part[lo]))
-
-
-class IndicatorCollector(mesa.DataCollector):
-    """Mesa's DataCollector with one model reporter per indicator, filled from the
-    indicators the model computes once a week (``model.metrics``) in a single pass; the
-    values are plain floats, so the per-reporter deep copies are not needed."""
-
-    def __init__(self, columns: list[str]):
-        super().__init__(model_reporters={c: functools.partial(_metric, name=c) for c in columns})
-
-    def collect(self, model: RolloutModel) -> None:
-        metrics = model.metrics
-        for name, values in self.model_vars.items():
-            values.append(metrics[name])
 
 
 class RolloutModel(mesa.Model):
@@ -105,7 +91,11 @@ class RolloutModel(mesa.Model):
         self._init_accounts()
         self.metrics: dict[str, float] = {}
         columns = [*STEP_COLUMNS, *role_columns(self.population.role_names)]
-        self.datacollector = IndicatorCollector(columns)
+        # Mesa's DataCollector through its public API: one model reporter per indicator,
+        # each reading the indicators the model computes once a week (``self.metrics``).
+        self.datacollector = mesa.DataCollector(
+            model_reporters={c: functools.partial(_metric, name=c) for c in columns}
+        )
         self._record()
 
     # --- set-up ------------------------------------------------------------------------

@@ -21,7 +21,7 @@ INVOLVEMENT_PRESETS: dict[str, tuple[float, float]] = {
 }
 """Presets for ``involvement.level``. Participation is the share of users who take part in
 design and testing; responsiveness the share of their feedback that changes the system.
-Token involvement is many participants whose objections have no effect (EVIDENCE.md:
+Token involvement is many participants whose objections have no effect (docs/cases.md:
 the Skolplattformen reference group, Millennium's involved staff)."""
 
 STRATEGIES = ("big_bang", "phased", "phased_gated")

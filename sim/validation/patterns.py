@@ -1,7 +1,7 @@
 """Pattern-oriented validation: one function per pattern of MODEL.md and per case fact.
 
 Each check runs the model over replicates and returns a
-:class:`~sim.validation.runner.CheckResult` with the measured mean, its 95 % CI, the target
+:class:`~sim.validation.context.CheckResult` with the measured mean, its 95 % CI, the target
 range and the target's source. Targets come from the evidence and the literature
 (``EVIDENCE.md``, ``THEORY.md``), never from the model's own output; where the evidence is
 qualitative, the threshold that turns it into a number is stated as ours ("operational").
@@ -20,9 +20,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.run import RunResult
+from sim.simulation import RunResult
+from sim.validation.context import CheckResult, Context, Target, result
 from sim.validation.probes import wave_peak_frustration
-from sim.validation.runner import CheckResult, Context, Target, result
 
 # --- the scenarios of the generic checks (overrides on the schema defaults) ----------------
 
@@ -215,10 +215,6 @@ def lever_effects(ctx: Context, group: int = 3) -> dict[str, tuple[float, float]
     return effects
 
 
-def _ratio(a: float, b: float) -> float:
-    return a / b if b > 0 else math.inf
-
-
 def check_training_lever(ctx: Context) -> CheckResult:
     """Training is the strongest single lever on frustration and on adoption."""
     effects = lever_effects(ctx)
@@ -321,10 +317,6 @@ def check_high_readiness_flat(ctx: Context) -> CheckResult:
 def _wave_peaks(ctx: Context, overrides: dict, group: int) -> list[np.ndarray]:
     sc = ctx.scenario(None, {**LOW_READINESS, **overrides})
     return [wave_peak_frustration(sc, ctx.seed(group, r)) for r in range(ctx.replicates)]
-
-
-def _later_over_big_bang(phased: list[np.ndarray], big_bang: list[np.ndarray]) -> list[float]:
-    return [float(np.nanmean(p[1:]) / b[0]) for p, b in zip(phased, big_bang, strict=True)]
 
 
 def check_phasing_without_learning(ctx: Context) -> CheckResult:

@@ -1,7 +1,8 @@
 """Measurements the per-step time series does not hold: per-wave frustration.
 
-The check that phasing without learning between waves does not protect (MODEL.md pattern 6)
-compares waves with one another, so it follows each wave's users through the run.
+The check that phasing without learning between waves does not protect (pattern 6 in
+``docs/ODD.md``, section 1) compares waves with one another, so it follows each wave's
+users through the run.
 """
 
 from __future__ import annotations
