@@ -26,8 +26,8 @@ from sim.experiment.lifeline import Lifeline, worker_context, worker_init
 from sim.outcomes import OUTCOMES
 
 if TYPE_CHECKING:
-    from sim.simulation import RunResult
     from sim.scenario import Scenario
+    from sim.simulation import RunResult
 
 IN_FLIGHT_PER_WORKER = 4
 RUNS_PER_WORKER_PROCESS = 25

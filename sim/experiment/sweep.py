@@ -38,7 +38,6 @@ from sim.experiment.results import (
 from sim.experiment.runner import RunFn, RunOutput, RunTask, open_engine, run_tasks
 from sim.experiment.spec import Experiment, canonical, sha256_text
 from sim.experiment.state import STATE
-from sim.seeding import run_seed
 from sim.folders import (
     check_force,
     inspect,
@@ -50,6 +49,7 @@ from sim.folders import (
     remove_own,
 )
 from sim.io import ensure_writable_dir, shown, warn
+from sim.seeding import run_seed
 
 OWN_FILES = (STATE, JOURNAL, *FINAL_FILES)
 OWN_SUBFOLDERS = {
