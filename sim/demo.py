@@ -23,8 +23,8 @@ from sim.defaults import DEMO_OUT, DEMO_QUICK
 from sim.errors import InputError
 from sim.experiment import Experiment, load_experiment, run_sweep
 from sim.experiment.spec import with_changes
-from sim.folders import inspect
 from sim.io import ensure_writable_dir, shown
+from sim.outdir import inspect
 from sim.shipped import main_experiment
 
 
@@ -66,7 +66,7 @@ def run_demo(
     the comparison and ``figures/main.png``, and explain the figure.
 
     Any other results in ``out_dir`` are refused, unless ``force`` and they are a sweep's
-    (see :mod:`sim.folders`)."""
+    (see :mod:`sim.outdir`)."""
     from sim.analysis.folders import load_results
     from sim.analysis.plots import main_figure, save_figure
 

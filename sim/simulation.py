@@ -16,7 +16,6 @@ import mesa
 import pandas as pd
 
 from sim.errors import InputError
-from sim.folders import check_force, inspect, mark, not_ours, refuse_links, remove_own
 from sim.io import (
     atomic_write,
     atomic_write_json,
@@ -24,6 +23,7 @@ from sim.io import (
     package_versions,
     shown,
 )
+from sim.outdir import check_force, inspect, mark, not_ours, refuse_links, remove_own
 from sim.scenario import Scenario
 from sim.seeding import fresh_seed
 
@@ -128,7 +128,7 @@ def run_identity(scenario: Scenario, seed: int, steps: int | None) -> str:
 def prepare_run_folder(out: Path, identity: str, label: str, *, force: bool = False) -> Path:
     """Make ``out`` ready for one run's files: new or empty, or holding the same run (its
     files are rewritten identically); with ``force``, another run's results are replaced.
-    A sweep's folder or one sim did not write is refused (see :mod:`sim.folders`)."""
+    A sweep's folder or one sim did not write is refused (see :mod:`sim.outdir`)."""
     occupant = inspect(out)
     if occupant.kind == "foreign":
         raise not_ours(out)

@@ -213,7 +213,7 @@ def test_symlinks_inside_a_results_folder_are_refused(tmp_path, interrupted, nam
 
 
 def test_a_locked_folder_is_refused_in_one_line(tmp_path, interrupted):
-    from sim.folders import lock_folder
+    from sim.outdir import lock_folder
 
     exp = write_experiment(tmp_path)
     out = copy_folder(interrupted, tmp_path / "out")

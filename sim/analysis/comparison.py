@@ -74,7 +74,7 @@ def compare_folder(
     """:func:`compare_runs` on a results folder, reading whatever is not passed in."""
     folder = Path(out_dir)
     if runs is None or manifest is None:
-        from sim.folders import results_folder
+        from sim.outdir import results_folder
 
         folder = results_folder(out_dir, what="no such results folder", key=None)
     if runs is None and manifest is None and not (folder / "manifest.json").exists():

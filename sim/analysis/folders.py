@@ -67,7 +67,7 @@ class Results:
 
 def load_results(path: str | Path) -> Results:
     """Load a sweep folder or a single-run folder; :class:`InputError` if it is neither."""
-    from sim.folders import results_folder
+    from sim.outdir import results_folder
 
     folder = results_folder(path)
     if (folder / "manifest.json").exists():

@@ -16,8 +16,8 @@ import pandas as pd
 from sim.errors import InputError
 from sim.experiment.partial import load_partial
 from sim.experiment.results import MANIFEST, TIMESERIES
-from sim.folders import refuse_links, results_folder
 from sim.io import atomic_write, read_json, shown, warn
+from sim.outdir import refuse_links, results_folder
 
 EXPORT = "export"
 EXPORT_FILE = "timeseries.csv"

@@ -17,9 +17,9 @@ import pandas as pd
 from sim.errors import InputError
 from sim.experiment import state as sweep_state
 from sim.experiment.journal import JOURNAL, PARTS, Journal, part_is_intact, part_path
-from sim.folders import inspect, refuse_links
 from sim.io import shown
 from sim.outcomes import OUTCOMES
+from sim.outdir import inspect, refuse_links
 
 WORLD = 0
 

@@ -1,7 +1,7 @@
 """A whole sweep: prepare the results folder, run what is not done yet, write the results.
 
 The folder holds ``sim-results.json`` (the marker that makes it sim's results, see
-:mod:`sim.folders`), ``sweep.json`` (the experiment as it was when the current session
+:mod:`sim.outdir`), ``sweep.json`` (the experiment as it was when the current session
 started: seed, steps, overrides, the resolved base scenario, the conditions),
 ``journal.jsonl`` and ``parts/`` (the crash-safe record of finished runs, see
 :mod:`sim.experiment.journal`) and, at the end, ``runs.csv``, ``timeseries.parquet``,
@@ -38,7 +38,8 @@ from sim.experiment.results import (
 from sim.experiment.runner import RunFn, RunOutput, RunTask, open_engine, run_tasks
 from sim.experiment.spec import Experiment, canonical, sha256_text
 from sim.experiment.state import STATE
-from sim.folders import (
+from sim.io import ensure_writable_dir, shown, warn
+from sim.outdir import (
     check_force,
     inspect,
     lock_folder,
@@ -48,7 +49,6 @@ from sim.folders import (
     refuse_links,
     remove_own,
 )
-from sim.io import ensure_writable_dir, shown, warn
 from sim.seeding import run_seed
 
 OWN_FILES = (STATE, JOURNAL, *FINAL_FILES)
