@@ -20,6 +20,11 @@ FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 ENGINES: tuple[str, ...] = ("local", "dask")
 """Engines of a sweep: worker processes on this machine, or Dask distributed."""
 
+MAX_RUNS = 20_000
+"""Experiments with more runs are refused unless the user raises the limit
+(``sim sweep --max-runs N``): about an hour of 2,000-user runs on 2 cores, a typo's worth
+of caution before the machine is busy for a week."""
+
 VALIDATION_ROOT_SEED = 20251125
 """Root seed of ``sim validate``; every run's seed derives from it (:mod:`sim.seeding`)."""
 

@@ -214,4 +214,5 @@ def test_run_plot_without_out_uses_a_seeded_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("run", DEFAULT, "--seed", "9", *SMALL, "--plot", "svg", "-q")
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "results" / "run-9" / "figures" / "main.svg").is_file()
+    folder = tmp_path / "results" / "run-9-default-population.size=150-population.units=10"
+    assert (folder / "figures" / "main.svg").is_file()

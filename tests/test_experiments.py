@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
 import click
@@ -205,6 +206,8 @@ def test_sim_demo_replaces_an_earlier_demo(tmp_path, monkeypatch):
     out = tmp_path / "demo"
     out.mkdir()
     (out / "runs.csv").write_text("left over from an earlier demo\n")
+    marker = {"tool": "rollout-sim", "kind": "sweep", "experiment": "x", "demo": True}
+    (out / "sim-results.json").write_text(json.dumps(marker))  # how sim marks a demo
     monkeypatch.setitem(DEMO_QUICK, "replicates", 1)
     monkeypatch.setitem(DEMO_QUICK, "overrides", {"population.size": 60})
     result = CliRunner().invoke(cli, ["demo", "--quick", "--out", str(out)])

@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sweep": ("sim.cli.sweep", "sweep_command"),
     "compare": ("sim.cli.compare", "compare_command"),
     "plot": ("sim.cli.plot", "plot_command"),
+    "export": ("sim.cli.export", "export_command"),
     "validate": ("sim.cli.validate", "validate_command"),
     "demo": ("sim.cli.demo", "demo_command"),
     "dashboard": ("sim.cli.dashboard", "dashboard_command"),
