@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.analysis.folders import Results
 from sim.analysis.plots import figure_script, outcome_summary
-from sim.analysis.results import Results
 
 PRESSURE, FILTERING = "governance.schedule_pressure", "governance.filtering"
 PANELS = {

@@ -15,10 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from matplotlib.figure import Figure
+from sim.analysis.results import Results
 
 from sim.analysis.factors import factor_figure
 from sim.analysis.plots import figure_script
-from sim.analysis.results import Results
 
 PANELS = {
     "peak_frustration_live": "Peak frustration of live users",

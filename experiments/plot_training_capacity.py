@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.analysis.folders import Results
 from sim.analysis.plots import COLOURS, LINESTYLES, MARKERS, figure_script, outcome_summary
-from sim.analysis.results import Results
 
 HOURS, CAPACITY = "training.hours_per_user", "training.capacity"
 PANELS = {

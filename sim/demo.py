@@ -12,29 +12,20 @@ in a classroom takes seconds; the conditions, seed and weekly processes stay the
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
+from sim.defaults import DEMO_OUT, DEMO_QUICK
 from sim.errors import InputError
 from sim.experiment import Experiment, load_experiment, run_sweep
-from sim.experiment.spec import Condition
-from sim.io import ensure_writable_dir
-from sim.scenario import scenario_from_dict
-from sim.scenario.loading import read_toml
-
-ROOT = Path(__file__).resolve().parents[1]
-MAIN_EXPERIMENT = ROOT / "experiments" / "rollout_x_involvement.toml"
-DEFAULT_OUT = Path("results") / "demo"
-QUICK = {"replicates": 3, "overrides": {"population.size": 400}}
-"""The quick demo: 3 replicates of 400 users per condition. ``population.scale`` is
-raised to match, so the agents still stand for the same real organisation and the
-totals (hours, costs) stay comparable with the full demo."""
+from sim.experiment.spec import with_changes
+from sim.io import ensure_writable_dir, shown
+from sim.outdir import inspect
+from sim.shipped import main_experiment
 
 
 @dataclass(frozen=True)
@@ -47,68 +38,39 @@ class DemoResult:
     seconds: float
 
 
-def shrink(
-    experiment: Experiment,
-    *,
-    replicates: int | None = None,
-    steps: int | None = None,
-    overrides: dict[str, Any] | None = None,
-) -> Experiment:
-    """A smaller copy of ``experiment``: other replicates, steps or extra overrides.
-
-    Every condition's scenario is rebuilt and validated with the extra overrides, so the
-    copy is checked as thoroughly as the file it came from; the manifest of a sweep of
-    the copy records the overrides, replicates and steps actually used.
-    """
-    extra = dict(overrides or {})
-    clash = sorted(set(extra) & set(experiment.factors))
-    if clash:
-        raise InputError(f"{clash[0]} is a factor of {experiment.name}; it cannot be overridden")
-    merged = {**experiment.overrides, **extra}
-    data = read_toml(experiment.scenario_path)
-    source = str(experiment.scenario_path)
-    conditions = tuple(
-        Condition(
-            c.point,
-            c.label,
-            c.values,
-            scenario_from_dict(data, {**merged, **c.values}, source=source),
-        )
-        for c in experiment.conditions
-    )
-    return dataclasses.replace(
-        experiment,
-        base=scenario_from_dict(data, merged, source=source),
-        overrides=merged,
-        replicates=experiment.replicates if replicates is None else int(replicates),
-        steps=experiment.steps if steps is None else int(steps),
-        conditions=conditions,
-    )
+shrink = with_changes
+"""A smaller copy of an experiment: other replicates, steps or extra overrides
+(:func:`sim.experiment.spec.with_changes`)."""
 
 
 def quick_experiment(experiment: Experiment) -> Experiment:
-    """``experiment`` at classroom size (:data:`QUICK`), representing the same people."""
+    """``experiment`` at classroom size (:data:`sim.defaults.DEMO_QUICK`), representing the
+    same people."""
     pop = experiment.base.population
-    size = QUICK["overrides"]["population.size"]
+    size = DEMO_QUICK["overrides"]["population.size"]
     scale = pop.scale * pop.size / size
-    overrides = {**QUICK["overrides"], "population.scale": scale}
-    return shrink(experiment, replicates=QUICK["replicates"], overrides=overrides)
+    overrides = {**DEMO_QUICK["overrides"], "population.scale": scale}
+    return shrink(experiment, replicates=DEMO_QUICK["replicates"], overrides=overrides)
 
 
 def run_demo(
-    out_dir: str | Path = DEFAULT_OUT,
+    out_dir: str | Path = DEMO_OUT,
     *,
     quick: bool = False,
     jobs: int | None = None,
-    experiment_path: str | Path = MAIN_EXPERIMENT,
+    experiment_path: str | Path | None = None,
     progress: bool = False,
+    force: bool = False,
 ) -> DemoResult:
     """Run the main experiment into ``out_dir`` (replacing an earlier demo there), write
-    the comparison and ``figures/main.png``, and explain the figure."""
-    from sim.analysis.plots import main_figure, save_figure
-    from sim.analysis.results import load_results
+    the comparison and ``figures/main.png``, and explain the figure.
 
-    path = Path(experiment_path)
+    Any other results in ``out_dir`` are refused, unless ``force`` and they are a sweep's
+    (see :mod:`sim.outdir`)."""
+    from sim.analysis.folders import load_results
+    from sim.analysis.plots import main_figure, save_figure
+
+    path = main_experiment() if experiment_path is None else Path(experiment_path)
     if not path.is_file():
         raise InputError(f"the demo needs {path}, which is missing")
     experiment = load_experiment(path)
@@ -116,8 +78,24 @@ def run_demo(
         experiment = quick_experiment(experiment)
         # Starting worker processes takes longer than the quick runs themselves.
         jobs = jobs or 1
+    occupant = inspect(Path(out_dir))
+    earlier_demo = occupant.kind == "sweep" and occupant.marker.get("demo") is True
+    if occupant.kind == "sweep" and not (earlier_demo or force):
+        held = occupant.marker.get("experiment")
+        raise InputError(
+            f"{shown(out_dir)} holds a sweep of '{held}', not a demo; use --force to replace it "
+            "or choose another folder",
+            key="--out",
+        )
     start = time.perf_counter()
-    sweep = run_sweep(experiment, out_dir, jobs=jobs, force=True, progress=progress)
+    sweep = run_sweep(
+        experiment,
+        out_dir,
+        jobs=jobs,
+        force=earlier_demo or force,
+        progress=progress,
+        about={"demo": True},
+    )
     results = load_results(sweep.out_dir)
     folder = ensure_writable_dir(sweep.out_dir / "figures")
     figure = save_figure(main_figure(results), folder / "main.png", "png")

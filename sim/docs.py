@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from sim.scenario.schema import Role, Scenario
+from sim.shipped import scenarios_dir
 
 CASES = ("millennium", "skolplattformen")
 _TABLE = re.compile(r"^\s*\[([^\]]+)\]\s*$")
@@ -153,9 +154,9 @@ def parameter_table(scenarios: dict[str, str | Path]) -> str:
 
 
 def case_files(root: str | Path | None = None) -> dict[str, Path]:
-    """The case scenario files of the repository (or of ``root``/scenarios)."""
-    base = Path(root) if root is not None else Path(__file__).resolve().parents[1]
-    return {name: base / "scenarios" / f"{name}.toml" for name in CASES}
+    """The shipped case scenario files (or those in ``root``/scenarios)."""
+    base = Path(root) / "scenarios" if root is not None else scenarios_dir()
+    return {name: base / f"{name}.toml" for name in CASES}
 
 
 if __name__ == "__main__":

@@ -24,11 +24,11 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "productivity_loss": (
         "Share of all present users' system hours lost against the legacy baseline "
         "(negative: a gain)",
-        "share",
+        "signed share",
     ),
     "productivity_loss_live": (
         "Share of live users' system hours lost against the legacy baseline (negative: a gain)",
-        "share",
+        "signed share",
     ),
     "mean_rating": ("Live users' mean rating of the system (SUS/100)", "0-1"),
     "satisfied_share": (
@@ -105,12 +105,12 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "final_workaround": ("Share of all users working around, mean of the last 4 weeks", "share"),
     "peak_productivity_loss_live": (
         "Highest weekly share of live users' system hours lost against the baseline",
-        "share",
+        "signed share",
     ),
     "final_productivity_loss": (
         "Share of all users' system hours lost against the baseline, mean of the last 4 weeks "
         "(negative: a gain)",
-        "share",
+        "signed share",
     ),
     "hours_lost_per_user": (
         "Net hours lost per user against the legacy baseline (negative: saved)",
@@ -146,6 +146,50 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "final_fit": ("Fit of the system at the end", "0-1"),
     "final_usability": ("Usability at the end", "0-1"),
 }
+
+BETTER: dict[str, str] = {
+    "final_adoption": "higher",
+    "weeks_to_50": "lower",
+    "weeks_to_80": "lower",
+    "peak_frustration_live": "lower",
+    "mean_frustration_live": "lower",
+    "peak_frustration_all": "lower",
+    "mean_frustration_all": "lower",
+    "peak_p90_frustration": "lower",
+    "peak_workaround_live": "lower",
+    "peak_workaround_all": "lower",
+    "final_workaround": "lower",
+    "peak_productivity_loss_live": "lower",
+    "final_productivity_loss": "lower",
+    "hours_lost_per_user": "lower",
+    "total_hours_lost": "lower",
+    "total_cost": "lower",
+    "total_benefit": "higher",
+    "net_benefit": "higher",
+    "final_satisfied": "higher",
+    "final_dissatisfied": "lower",
+    "final_exit_intention": "lower",
+    "postponements": "lower",
+    "golives_despite_warnings": "lower",
+    "pilot_one_go": "higher",
+    "peak_support_wait": "lower",
+    "halted": "lower",
+    "halt_week": "higher",
+    "first_golive_week": "lower",
+    "last_golive_week": "lower",
+    "waves_live": "higher",
+    "left_share": "lower",
+    "defects_found": "higher",
+    "final_fit": "higher",
+    "final_usability": "higher",
+}
+"""Which direction of each outcome is better ("lower" or "higher"), other things equal.
+
+Used where conditions are ranked world by world (who beats the reference, who is best,
+regret). Some outcomes are symptoms whose value depends on context: a postponement or a halt
+can be good governance of a bad rollout, and a later halt (``halt_week``) or more defects
+found by the end (``defects_found``: fewer left latent) is better only with the rest equal.
+Every outcome in :data:`OUTCOMES` has a direction."""
 
 MAIN_OUTCOMES: tuple[str, ...] = (
     "final_adoption",

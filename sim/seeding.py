@@ -1,8 +1,16 @@
-"""Seeds for runs that were not given one.
+"""Seeds: every run's seed, derived from a root seed and the run's identity, or drawn fresh.
 
-Every run records the seed it used, so a run started without a seed can be repeated
-exactly; this is where such a seed comes from. (Experiments derive their runs' seeds from
-the experiment's root seed instead: :mod:`sim.experiment.seeds`.)
+A run in a sweep or a validation check gets ``run_seed(root, point, replicate)``: it depends
+only on those three numbers, never on the number of workers, the engine, the order in which
+runs finish or whether a sweep was interrupted and resumed. ``numpy.random.SeedSequence``
+with a ``spawn_key`` gives statistically independent streams for different keys (O'Neill
+2015; NumPy's "Parallel random number generation"). A run started without a seed gets
+:func:`fresh_seed`, and records it, so it can be repeated exactly.
+
+References
+----------
+O'Neill, M. E. (2015). PCG: a family of simple fast space-efficient statistically good
+algorithms for random number generation. Harvey Mudd College, HMC-CS-2014-0905.
 """
 
 from __future__ import annotations
@@ -10,6 +18,21 @@ from __future__ import annotations
 import numpy as np
 
 
+def run_seed(root: int, point: int, replicate: int) -> int:
+    """The seed of replicate ``replicate`` of condition ``point`` (a non-negative int < 2**63).
+
+    >>> run_seed(20261125, 0, 0) == run_seed(20261125, 0, 0)
+    True
+    >>> run_seed(1, 0, 1) != run_seed(1, 1, 0)
+    True
+    """
+    return _seed(np.random.SeedSequence(root, spawn_key=(point, replicate)))
+
+
 def fresh_seed() -> int:
     """A new seed from the operating system's entropy, a non-negative int below 2**63."""
-    return int(np.random.SeedSequence().generate_state(1, dtype=np.uint64)[0] >> 1)
+    return _seed(np.random.SeedSequence())
+
+
+def _seed(sequence: np.random.SeedSequence) -> int:
+    return int(sequence.generate_state(1, dtype=np.uint64)[0] >> 1)

@@ -1,15 +1,15 @@
-"""Shared fixtures: small scenarios that run in milliseconds."""
+"""Shared fixtures: small scenarios that run in milliseconds, and the runs several tests
+read (each made once per test session; tests that share one are in the same
+``xdist_group``, so ``pytest -n 2 --dist loadgroup`` runs it once)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from helpers import MAIN_EXPERIMENT, SCENARIOS
+from helpers import sim as sim_cli
+from refresh_docs import small_experiment
 
 from sim.scenario import load_scenario
-
-ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = ROOT / "scenarios"
 
 
 @pytest.fixture
@@ -27,3 +27,46 @@ def small():
         return load_scenario(SCENARIOS / "default.toml", {**base, **overrides})
 
     return make
+
+
+@pytest.fixture(scope="session")
+def main_sweep(tmp_path_factory):
+    """The README's ``sim sweep experiments/rollout_x_involvement.toml --out ...`` in its
+    small form (fewer replicates, :func:`refresh_docs.small_experiment`), run once:
+    ``(results folder, CLI result)``."""
+    folder = tmp_path_factory.mktemp("main_sweep")
+    experiment = small_experiment(MAIN_EXPERIMENT, folder)
+    out = folder / "rollout_x_involvement"
+    result = sim_cli("sweep", experiment, "--out", out, "--jobs", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+@pytest.fixture(scope="session")
+def quick_demo(tmp_path_factory):
+    """``sim demo --quick`` run once in a fresh folder (so it prints ``results/demo``):
+    ``(working folder, CLI result)``."""
+    folder = tmp_path_factory.mktemp("quick_demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(folder)
+        result = sim_cli("demo", "--quick")
+    assert result.exit_code == 0, result.output
+    return folder, result
+
+
+@pytest.fixture(scope="session")
+def quick_validation():
+    """``sim validate --quick`` run once: ``(CLI result, the CheckResults it printed)``."""
+    import sim.validation
+
+    checked = []
+
+    def run_and_keep(ctx, checks=None):
+        checked.extend(run_validation(ctx, checks))
+        return checked
+
+    run_validation = sim.validation.run_validation
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sim.validation, "run_validation", run_and_keep)
+        result = sim_cli("validate", "--quick")
+    return result, checked

@@ -1,6 +1,6 @@
 """Run functions for the sweep tests (module-level, so worker processes can import them)."""
 
-from sim.run import simulate
+from sim.simulation import simulate
 
 
 def fail_high_involvement(scenario, seed, steps):

@@ -6,8 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from sim.run import simulate
 from sim.scenario import load_scenario
+from sim.simulation import simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = {"population.size": 600, "population.units": 40}

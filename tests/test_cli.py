@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from helpers import ROOT, SCENARIOS
 
 from sim import __version__
 from sim.cli import cli
-from tests.conftest import ROOT, SCENARIOS
 
 DEFAULT = str(SCENARIOS / "default.toml")
 SMALL = ["--set", "population.size=150", "--set", "population.units=10", "--steps", "30"]
@@ -19,6 +22,56 @@ SMALL = ["--set", "population.size=150", "--set", "population.units=10", "--step
 
 def invoke(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+HEAVY = ("mesa", "matplotlib", "scipy", "pandas", "pyarrow", "numpy", "tqdm")
+PROBE = """
+import sys
+from click.testing import CliRunner
+from sim.cli import cli
+result = CliRunner().invoke(cli, sys.argv[1:])
+assert result.exit_code == 0, result.output
+print(" ".join(sorted(m for m in {heavy} if m in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--help"], ["--version"], ["run", "--help"], ["scenario", "validate", DEFAULT]],
+    ids=lambda a: " ".join(a) or "import",
+)
+def test_start_up_loads_no_heavy_library(args):
+    """`sim --help`, `--version` and `sim scenario validate` load neither Mesa nor NumPy,
+    pandas, scipy, pyarrow or matplotlib (a fresh interpreter for each)."""
+    code = (
+        PROBE.format(heavy=HEAVY)
+        if args
+        else f"import sys, sim.cli; print(' '.join(sorted(m for m in {HEAVY} if m in sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "", f"loaded: {done.stdout.strip()}"
+
+
+def test_the_probe_sees_heavy_libraries():
+    """The check above can fail: a command that runs the model loads Mesa and NumPy."""
+    code = PROBE.format(heavy=HEAVY)
+    args = ["run", DEFAULT, "--seed", "1", *SMALL, "--quiet"]
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert {"mesa", "numpy", "pandas"} <= set(done.stdout.split())
+
+
+def test_every_command_is_registered_by_name():
+    from sim.cli import COMMANDS
+
+    assert cli.list_commands(None) == list(COMMANDS)
+    for name in COMMANDS:
+        assert cli.get_command(None, name).name == name
+    assert cli.get_command(None, "nope") is None
+    assert "No such command 'nope'" in bad(["nope"])
 
 
 def test_version_and_help():
@@ -116,11 +169,17 @@ def test_bad_inputs_exit_2_with_one_line(tmp_path):
     assert "exceeds population.units" in bad(["run", DEFAULT, "--set", "rollout.waves=99"])
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
-def test_unwritable_out_is_refused(tmp_path):
+def test_unwritable_out_is_refused(tmp_path, monkeypatch):
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o500)
-    assert "cannot write" in bad(["run", DEFAULT, *SMALL, "--out", str(locked / "x")])
+    if os.access(locked, os.W_OK):  # root writes anywhere: refuse the write instead
+
+        def refuse(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr("sim.io.tempfile.NamedTemporaryFile", refuse)
+    message = bad(["run", DEFAULT, *SMALL, "--out", str(locked / "x")])
+    assert "cannot write to" in message and "Permission denied" in message
 
 
 def test_out_that_is_a_file_is_refused_before_running(tmp_path):
@@ -132,9 +191,6 @@ def test_out_that_is_a_file_is_refused_before_running(tmp_path):
 
 
 def test_console_script_is_installed():
-    import shutil
-    import subprocess
-
     exe = shutil.which("sim") or str(ROOT / ".venv" / "bin" / "sim")
     proc = subprocess.run(
         [exe, "run", DEFAULT, "--set", "adoption.q=abc"], capture_output=True, text=True, cwd=ROOT
@@ -158,4 +214,5 @@ def test_run_plot_without_out_uses_a_seeded_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("run", DEFAULT, "--seed", "9", *SMALL, "--plot", "svg", "-q")
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "results" / "run-9" / "figures" / "main.svg").is_file()
+    folder = tmp_path / "results" / "run-9-default-population.size=150-population.units=10"
+    assert (folder / "figures" / "main.svg").is_file()

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 from pathlib import Path
 
+import click
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from sim.cli import cli
-from sim.demo import QUICK, quick_experiment, shrink
+from sim.defaults import DEMO_QUICK
+from sim.demo import quick_experiment, shrink
 from sim.experiment import load_experiment, run_sweep
+from sim.outcomes import OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = sorted((ROOT / "experiments").glob("*.toml"))
@@ -47,17 +52,89 @@ def test_experiment_validates(path):
             assert getattr(getattr(condition.scenario, section), name) == value
 
 
+@pytest.fixture(scope="module")
+def tiny_sweeps(tmp_path_factory):
+    """A tiny sweep of each experiment with a figure script, made on first use."""
+    made: dict[str, Path] = {}
+
+    def sweep(name: str) -> Path:
+        if name not in made:
+            full = load_experiment(ROOT / "experiments" / f"{name}.toml")
+            tiny = {k: v for k, v in TINY.items() if k not in full.factors}  # factors stay
+            experiment = shrink(full, replicates=2, steps=30, overrides=tiny)
+            out = tmp_path_factory.mktemp(name)
+            run_sweep(experiment, out, jobs=1, progress=False)
+            made[name] = out
+        return made[name]
+
+    return sweep
+
+
+def _means(results, outcome: str) -> pd.DataFrame:
+    """Per condition, the mean of ``outcome`` over successful runs that reached it, with
+    the factor values: computed here from runs.csv, independently of the scripts."""
+    runs = results.runs[results.runs["status"] == "ok"]
+    means = runs.groupby("point")[outcome].mean().rename("mean").reset_index()
+    values = pd.DataFrame(
+        [{"point": c["point"], **c["values"]} for c in results.manifest["conditions"]]
+    )
+    return means.merge(values, on="point").dropna(subset=["mean"])
+
+
+def _plotted_points(ax) -> set[tuple[float, float]]:
+    """(x, y) of every mean drawn with error bars on ``ax``."""
+    points = set()
+    for container in ax.containers:
+        line = container.lines[0]
+        points |= {(float(x), round(float(y), 9)) for x, y in zip(*line.get_data(), strict=True)}
+    return points
+
+
+# Each script: its figure function and the factor on the x axis of its line panels.
+FIGURES = {
+    "plot_training_capacity": ("training_figure", "training.hours_per_user"),
+    "plot_waves": ("waves_figure", "rollout.waves"),
+    "plot_pressure_x_filtering": ("pressure_figure", None),
+}
+
+
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
-def test_plot_script_draws_from_a_tiny_sweep(script, tmp_path):
-    full = load_experiment(_experiment_of(script))
-    tiny = {k: v for k, v in TINY.items() if k not in full.factors}  # factors stay as they are
-    experiment = shrink(full, replicates=2, steps=30, overrides=tiny)
-    out = tmp_path / "sweep"
-    run_sweep(experiment, out, jobs=1, progress=False)
+def test_plot_script_draws_the_means_of_its_sweep(script, tmp_path, tiny_sweeps):
+    from sim.analysis.folders import load_results
+
+    module = _script(script)
+    out = tiny_sweeps(script.stem.removeprefix("plot_"))
+    results = load_results(out)
+    function, x = FIGURES[script.stem]
+    fig = getattr(module, function)(results)
+    axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    checked = 0
+    for ax, outcome in zip(axes, module.PANELS, strict=False):
+        if outcome not in OUTCOMES:  # derived in the script (the waves' dual running)
+            continue
+        means = _means(results, outcome)
+        if x is None:  # a heat map: pressure as rows, filtering as columns
+            grid = means.pivot(
+                index="governance.schedule_pressure", columns="governance.filtering", values="mean"
+            )
+            np.testing.assert_allclose(ax.images[0].get_array().filled(np.nan), grid.to_numpy())
+        else:
+            expected = {
+                (float(a), round(float(b), 9)) for a, b in zip(means[x], means["mean"], strict=True)
+            }
+            assert _plotted_points(ax) == expected, outcome
+        checked += 1
+    assert checked >= 3
+    # and the script's command line writes the figure and prints its path
     target = tmp_path / "figure.png"
-    path = _script(script).main([str(out), "--out", str(target)])
-    assert path == target and target.stat().st_size > 10_000
+    assert module.main([str(out), "--out", str(target)]) == target
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_script_reports_a_missing_folder_in_one_line(tmp_path):
+    module = _script(SCRIPTS[0])
+    with pytest.raises(click.UsageError, match="no results folder"):
+        module.main([str(tmp_path / "missing")])
 
 
 def test_shrink_rebuilds_every_condition():
@@ -75,20 +152,17 @@ def test_quick_demo_represents_the_same_organisation():
     full = load_experiment(ROOT / "experiments" / "rollout_x_involvement.toml")
     quick = quick_experiment(full)
     people = full.base.population.size * full.base.population.scale
-    assert quick.base.population.size == QUICK["overrides"]["population.size"]
+    assert quick.base.population.size == DEMO_QUICK["overrides"]["population.size"]
     assert quick.base.population.size * quick.base.population.scale == pytest.approx(people)
-    assert quick.replicates == QUICK["replicates"] < full.replicates
+    assert quick.replicates == DEMO_QUICK["replicates"] < full.replicates
 
 
-def test_waves_dual_running_counts_partial_weeks(tmp_path):
+def test_waves_dual_running_counts_partial_weeks(tiny_sweeps):
+    from sim.analysis.folders import load_results
+
     module = _script(ROOT / "experiments" / "plot_waves.py")
-    experiment = shrink(
-        load_experiment(ROOT / "experiments" / "waves.toml"), replicates=1, steps=40, overrides=TINY
-    )
-    run_sweep(experiment, tmp_path, jobs=1, progress=False)
-    from sim.analysis.results import load_results
-
-    results = load_results(tmp_path)
+    experiment = load_experiment(ROOT / "experiments" / "waves.toml")
+    results = load_results(tiny_sweeps("waves"))
     dual = module.dual_running(results).merge(
         pd.DataFrame([{"point": c.point, **c.values} for c in experiment.conditions]), on="point"
     )
@@ -98,27 +172,41 @@ def test_waves_dual_running_counts_partial_weeks(tmp_path):
     runs = results.runs.set_index(["point", "replicate"])
     first = runs.loc[list(zip(dual["point"], dual["replicate"], strict=True)), "first_golive_week"]
     last = runs.loc[list(zip(dual["point"], dual["replicate"], strict=True)), "last_golive_week"]
-    expected = last.fillna(experiment.steps).to_numpy() - first.to_numpy()
+    expected = last.fillna(30).to_numpy() - first.to_numpy()
     assert (dual["dual_weeks"].to_numpy() == expected).all()
     assert (dual.loc[dual["rollout.waves"] == 1, "dual_weeks"] == 0).all()
     assert (dual.loc[dual["rollout.waves"] > 1, "dual_weeks"] > 0).all()
 
 
-def test_sim_demo_quick(tmp_path):
-    out = tmp_path / "demo"
-    out.mkdir()
-    (out / "runs.csv").write_text("left over from an earlier demo\n")  # replaced, not refused
-    result = CliRunner().invoke(cli, ["demo", "--quick", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    text = result.output
+@pytest.mark.xdist_group("quick_demo")
+def test_sim_demo_quick_explains_its_own_results(quick_demo):
+    folder, result = quick_demo
+    out = folder / "results" / "demo"
+    text = result.stdout
     figure = out / "figures" / "main.png"
-    assert figure.stat().st_size > 10_000 and str(figure) in text
-    assert "| rollout.strategy | involvement.level |" in text  # the comparison table
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "Figure: results/demo/figures/main.png" in text
+    assert "| rollout.strategy " in text  # the comparison table
     runs = pd.read_csv(out / "runs.csv")
+    assert len(runs) == 6 * DEMO_QUICK["replicates"]
     labels = set(runs["condition"])
-    explanation = text.split(str(figure), 1)[1]
+    explanation = text.split("figures/main.png", 1)[1]
     mentioned = {label for label in labels if f"'{label}'" in explanation}
     assert len(mentioned) >= 3
     # the numbers come from the results: the highest peak frustration is named
     means = runs.groupby("condition")["peak_frustration_live"].mean()
     assert f"live users: '{means.idxmax()}' ({means.max():.2f}" in explanation
+
+
+def test_sim_demo_replaces_an_earlier_demo(tmp_path, monkeypatch):
+    """An earlier demo's files in OUT are replaced, not refused (a short demo here)."""
+    out = tmp_path / "demo"
+    out.mkdir()
+    (out / "runs.csv").write_text("left over from an earlier demo\n")
+    marker = {"tool": "rollout-sim", "kind": "sweep", "experiment": "x", "demo": True}
+    (out / "sim-results.json").write_text(json.dumps(marker))  # how sim marks a demo
+    monkeypatch.setitem(DEMO_QUICK, "replicates", 1)
+    monkeypatch.setitem(DEMO_QUICK, "overrides", {"population.size": 60})
+    result = CliRunner().invoke(cli, ["demo", "--quick", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(out / "runs.csv")["status"].eq("ok").all()

@@ -15,8 +15,8 @@ import pytest
 
 from sim.model import RolloutModel, users
 from sim.model import processes as pr
-from sim.run import simulate
 from sim.scenario import load_scenario
+from sim.simulation import simulate
 
 DEFAULT = Path(__file__).resolve().parents[1] / "scenarios" / "default.toml"
 SMALL = {

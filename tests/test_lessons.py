@@ -18,8 +18,8 @@ from sim.errors import InputError
 from sim.model import RolloutModel
 from sim.model import processes as pr
 from sim.model.system import BY_ANALYSIS
-from sim.run import simulate
 from sim.scenario import load_scenario
+from sim.simulation import simulate
 
 DEFAULT = Path(__file__).resolve().parents[1] / "scenarios" / "default.toml"
 SMALL = {"population.size": 400, "population.units": 20, "run.steps": 80}

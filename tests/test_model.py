@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import SCENARIOS
 
 from sim import RolloutModel
 from sim.model.agents import Consultant, DecisionMaker, UserAgent
 from sim.outcomes import ROLE_COLUMNS, STEP_COLUMNS
-from sim.run import simulate
 from sim.scenario import load_scenario
-from tests.conftest import SCENARIOS
+from sim.simulation import simulate
 
 BASS = SCENARIOS / "reference" / "bass.toml"
 

@@ -6,6 +6,7 @@ each go-live, a frustration hump at go-live), so no model is run.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import matplotlib
@@ -23,8 +24,9 @@ from numpy.testing import assert_allclose  # noqa: E402
 from scipy import stats  # noqa: E402
 
 from sim.analysis import plots  # noqa: E402
-from sim.analysis.results import load_results, run_results  # noqa: E402
+from sim.analysis.folders import load_results, run_results  # noqa: E402
 from sim.cli import cli  # noqa: E402
+from sim.defaults import FIGURE_FORMATS  # noqa: E402
 from sim.errors import InputError  # noqa: E402
 from sim.outcomes import MAIN_OUTCOMES, OUTCOMES, ROLE_COLUMNS, STEP_COLUMNS  # noqa: E402
 
@@ -251,19 +253,21 @@ def test_missing_folder_and_missing_file_are_input_errors(tmp_path):
 # --- data behind the figures ------------------------------------------------------------
 
 
-def test_band_matches_a_hand_computed_t_interval(sweep):
+def test_band_matches_a_hand_computed_t_interval_cut_at_the_bounds(sweep):
     b = plots.band(sweep.timeseries, "mean_frustration")
     ts = sweep.timeseries
-    for point, step in [(0, 12), (2, 21), (3, 40)]:
+    cut = 0
+    for point, step in [(0, 12), (2, 21), (3, 40), (3, 0)]:
         x = ts.loc[(ts["point"] == point) & (ts["step"] == step), "mean_frustration"].to_numpy()
         half = stats.t.ppf(0.975, x.size - 1) * np.std(x, ddof=1) / np.sqrt(x.size)
         row = b[(b["point"] == point) & (b["step"] == step)].iloc[0]
         assert row["n"] == x.size
-        assert_allclose(
-            [row["mean"], row["lo"], row["hi"]],
-            [x.mean(), x.mean() - half, x.mean() + half],
-            rtol=1e-12,
-        )
+        # mean frustration is a 0-1 scale: the interval is cut at 0 and 1
+        expected = np.clip([x.mean() - half, x.mean() + half], 0, 1)
+        cut += x.mean() - half < 0
+        assert_allclose([row["mean"], row["lo"], row["hi"]], [x.mean(), *expected], rtol=1e-12)
+    assert cut >= 1  # the oracle covered a cut interval
+    assert (b["lo"].dropna() >= 0).all() and (b["hi"].dropna() <= 1).all()
     # The failed run (point 2, replicate 0) is not in the band.
     assert set(b.loc[b["point"] == 2, "n"]) == {2}
 
@@ -311,15 +315,17 @@ def test_outcome_data_excludes_failed_runs_and_counts_not_reached(sweep):
     half = stats.t.ppf(0.975, 1) * np.std(x, ddof=1) / np.sqrt(2)
     assert_allclose(
         table.loc[2, ["mean", "lo", "hi"]].astype(float),
-        [x.mean(), x.mean() - half, x.mean() + half],
+        [x.mean(), max(x.mean() - half, 0), min(x.mean() + half, 1)],  # a share: cut at 0, 1
     )
     assert (table["runs"].tolist(), table["n"].tolist()) == ([3, 3, 2, 3], [3, 3, 2, 3])
 
 
 def test_unknown_outcome_suggests_the_nearest(sweep):
     with pytest.raises(InputError, match="did you mean 'final_adoption'"):
-        plots.check_outcomes(["final_adopton"], sweep.runs)
-    assert plots.check_outcomes(["total_cost"], sweep.runs) == ["total_cost"]
+        plots.outcomes_figure(sweep, ["final_adopton"])
+    with pytest.raises(InputError, match="--outcomes: outcome 'final_adoption' is not a column"):
+        runs = sweep.runs.drop(columns="final_adoption")
+        plots.outcomes_figure(dataclasses.replace(sweep, runs=runs), ["final_adoption"])
 
 
 # --- figures ----------------------------------------------------------------------------
@@ -422,7 +428,7 @@ def test_single_run_figures_have_one_line_and_no_band(single):
         plots.outcomes_figure(single)
 
 
-@pytest.mark.parametrize("fmt", plots.FORMATS)
+@pytest.mark.parametrize("fmt", FIGURE_FORMATS)
 def test_save_figure_writes_each_format(figs, tmp_path, fmt):
     path = plots.save_figure(figs["main"], tmp_path / f"main.{fmt}", fmt)
     head = path.read_bytes()[:8]

@@ -1,70 +1,198 @@
-"""The README's commands run and print what the README shows."""
+"""Every command in the README runs, and what the README shows is what it prints.
+
+Each command line of every code block is collected; each kind of command has a check
+below (an unknown kind fails :func:`test_every_readme_command_has_a_check`). Commands that
+would take minutes run in a small form: the sweep with fewer replicates (the session's
+``main_sweep``), validation in its quick mode. Shown output must match a fresh run exactly
+(only the demo's elapsed seconds may differ); when the model changes, regenerate it with
+``python tools/refresh_docs.py``.
+"""
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
+from pathlib import Path
 
-from click.testing import CliRunner
+import pytest
+from helpers import MAIN_EXPERIMENT, ROOT, sim
+from refresh_docs import DEMO_EXAMPLE, REFRESH, RUN_EXAMPLE
 
-from sim.cli import cli
-from tests.conftest import ROOT
+from sim.analysis.comparison import compare_folder
+from sim.analysis.formatting import format_table
 
-BLOCK = re.compile(r"```console\n(.*?)```", re.S)
-
-
-def readme_examples() -> list[tuple[str, str]]:
-    """(command, expected output) for every `$ sim ...` line in a console block."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    examples = []
-    for block in BLOCK.findall(text):
-        lines = block.splitlines()
-        starts = [i for i, line in enumerate(lines) if line.startswith("$ ")]
-        for k, i in enumerate(starts):
-            end = starts[k + 1] if k + 1 < len(starts) else len(lines)
-            examples.append((lines[i][2:], "\n".join(lines[i + 1 : end]).rstrip()))
-    return examples
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCK = re.compile(r"```(\w*)\n(.*?)```", re.S)
+STALE = f"README.md is out of date; run `{REFRESH}`"
 
 
-def test_readme_has_examples():
-    assert len(readme_examples()) >= 3
+def readme_commands() -> list[tuple[str, str | None]]:
+    """``(command, shown output)`` for every command in the README's code blocks: in
+    ``console`` blocks the lines after ``$ ``, with the lines up to the next ``$ `` as
+    output; in other shell blocks every line, without output (``None``)."""
+    commands = []
+    for kind, body in BLOCK.findall(README):
+        lines = body.splitlines()
+        if kind == "console":
+            starts = [i for i, line in enumerate(lines) if line.startswith("$ ")]
+            for k, i in enumerate(starts):
+                end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+                commands.append((lines[i][2:], "\n".join(lines[i + 1 : end]).rstrip()))
+        elif kind in ("", "sh", "shell", "bash"):
+            for line in lines:
+                command = line.split("#")[0].strip()
+                if command:
+                    commands.append((command, None))
+    return commands
 
 
-def test_readme_commands_print_what_the_readme_shows(tmp_path, monkeypatch):
-    monkeypatch.chdir(ROOT)
-    for command, expected in readme_examples():
-        argv = shlex.split(command)
-        assert argv[0] == "sim", command
-        argv = [a.replace("results/", f"{tmp_path}{os.sep}") for a in argv[1:]]
-        result = CliRunner().invoke(cli, argv)
-        shown = result.output.rstrip()
-        assert result.exit_code in (0, 2), (command, result.output)
-        assert shown == expected, f"README out of date for: {command}\n{shown}"
+COMMANDS = readme_commands()
+
+
+def kind(command: str) -> str:
+    words = command.split()
+    return " ".join(words[:3] if words[:2] == ["sim", "scenario"] else words[:2])
+
+
+def test_every_readme_command_has_a_check():
+    kinds = {kind(c) for c, _ in COMMANDS}
+    assert kinds <= set(CHECKS), f"README commands without a check: {kinds - set(CHECKS)}"
+    assert {"sim run", "sim sweep", "sim compare", "sim plot", "sim validate", "sim demo"} <= kinds
+
+
+def check_make(command, shown, tmp_path):
+    """`make demo` and `make test` are the Makefile's targets (running them here would run
+    this suite inside itself); what they run is checked by the other commands."""
+    target = command.split()[1]
+    assert re.search(rf"^{target}:", (ROOT / "Makefile").read_text(), re.M), command
+
+
+def check_run(command, shown, tmp_path):
+    argv = [a.replace("results/", f"{tmp_path}/") for a in shlex.split(command)[1:]]
+    result = sim(*argv)
+    if shown is not None and result.exit_code == 2:  # a shown error message
+        assert result.output.rstrip() == shown, STALE
+        return
+    assert result.exit_code == 0, result.output
+    if shown is not None:
+        assert result.stdout.rstrip() == shown, f"{STALE} (the output of `{command}`)"
+    else:
+        assert "final adoption" in result.stdout
+    if "--seed" not in argv:  # a fresh seed is drawn and reported
+        assert re.search(r"^seed \d+, \d+ weeks$", result.stdout, re.M)
+    if "--out" in argv:
+        out = tmp_path / argv[argv.index("--out") + 1].rsplit("/", 1)[-1]
+        assert (out / "timeseries.csv").is_file() and (out / "summary.json").is_file()
+
+
+def check_scenario(command, shown, tmp_path):
+    result = sim(*shlex.split(command)[1:])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.rstrip() == shown, STALE
+
+
+def check_sweep(command, shown, tmp_path, main_sweep):
+    argv = shlex.split(command)
+    assert argv[2] == MAIN_EXPERIMENT.relative_to(ROOT).as_posix()
+    assert argv[3:] == ["--out", "results/rollout_x_involvement"]
+    out, result = main_sweep  # the same command on a small form of the same file
+    assert result.exit_code == 0
+    for name in ("runs.csv", "timeseries.parquet", "manifest.json", "comparison.md"):
+        assert (out / name).is_file(), name
+
+
+def check_compare(command, shown, tmp_path, main_sweep):
+    out, _ = main_sweep
+    argv = [str(out) if a.startswith("results/") else a for a in shlex.split(command)[1:]]
+    result = sim(*argv)
+    assert result.exit_code == 0, result.output
+    outcomes = argv[argv.index("--outcomes") + 1].split(",")
+    expected = format_table(compare_folder(out, outcomes=outcomes), argv[-1])
+    assert result.stdout == expected
+    assert "\\begin{tabular}" in result.stdout and "weeks\\_to\\_80" in result.stdout
+
+
+def check_plot(command, shown, tmp_path, main_sweep):
+    out, _ = main_sweep
+    result = sim("plot", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in (out / "figures").iterdir()}
+    assert {"timeseries.png", "roles.png", "outcomes.png", "main.png"} <= names
+
+
+def check_validate(command, shown, tmp_path, quick_validation):
+    assert command.split() == ["sim", "validate", "--quick"]
+    result, checks = quick_validation
+    assert result.exit_code == 0, result.output
+    assert result.stdout.rstrip().endswith(f"{len(checks)} passed, 0 failed")
+
+
+def check_demo(command, shown, tmp_path, quick_demo):
+    assert command == DEMO_EXAMPLE
+    _, result = quick_demo
+
+    def steady(text: str) -> str:  # the elapsed time is the one thing that may differ
+        return re.sub(r" runs in \d+\.\d s;", " runs in N s;", text)
+
+    assert steady(result.stdout.rstrip()) == steady(shown), STALE
+
+
+def check_dashboard(command, shown, tmp_path):
+    """`sim dashboard` serves until stopped: here its options and scenario are checked and
+    serving is left out (tests/test_dashboard_browser.py serves it and drives a browser)."""
+    import sim.cli.dashboard as dashboard
+
+    served = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dashboard, "serve", lambda base, **options: served.append((base, options)))
+        result = sim(*shlex.split(command)[1:])
+    assert result.exit_code == 0, result.output
+    (base, options), *_ = served
+    assert options["host"] == "127.0.0.1"
+    scenario = next((a for a in shlex.split(command)[2:] if a.endswith(".toml")), None)
+    assert base.meta.name == (Path(scenario).stem if scenario else "default")
+
+
+CHECKS = {
+    "make demo": check_make,
+    "make test": check_make,
+    "sim run": check_run,
+    "sim scenario validate": check_scenario,
+    "sim sweep": check_sweep,
+    "sim compare": check_compare,
+    "sim plot": check_plot,
+    "sim validate": check_validate,
+    "sim demo": check_demo,
+    "sim dashboard": check_dashboard,
+}
+SESSION = {check_sweep: "main_sweep", check_compare: "main_sweep", check_plot: "main_sweep"}
+SESSION |= {check_validate: "quick_validation", check_demo: "quick_demo"}
+
+
+def _param(command: str, shown: str | None):
+    fixture = SESSION.get(CHECKS.get(kind(command)))
+    marks = [pytest.mark.xdist_group(fixture)] if fixture else []
+    return pytest.param(command, shown, id=command, marks=marks)
+
+
+@pytest.mark.parametrize(("command", "shown"), [_param(c, s) for c, s in COMMANDS])
+def test_readme_command(command, shown, tmp_path, request):
+    check = CHECKS[kind(command)]
+    fixture = SESSION.get(check)
+    args = (request.getfixturevalue(fixture),) if fixture else ()
+    check(command, shown, tmp_path, *args)
+
+
+def test_readme_shows_the_run_and_demo_that_refresh_docs_makes():
+    shown = {c for c, out in COMMANDS if out}
+    assert RUN_EXAMPLE in shown and DEMO_EXAMPLE in shown
 
 
 def test_readme_python_example_runs(monkeypatch, capsys):
     monkeypatch.chdir(ROOT)
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    blocks = re.findall(r"```python\n(.*?)```", README, re.S)
     assert blocks
     for code in blocks:
         exec(compile(code, "README.md", "exec"), {})
     printed = capsys.readouterr().out.strip().splitlines()
     assert printed and 0.0 <= float(printed[-1]) <= 1.0
-
-
-def test_readme_shows_a_real_demo_table_and_figure():
-    """The demo block is regenerated by tools/refresh_docs.py; check it matches the main
-    experiment's conditions (the full demo is too slow to rerun here)."""
-    from sim.experiment import load_experiment
-
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = text.split("<!-- demo:start -->")[1].split("<!-- demo:end -->")[0]
-    experiment = load_experiment(ROOT / "experiments" / "rollout_x_involvement.toml")
-    runs = len(experiment.conditions) * experiment.replicates
-    assert f"{len(experiment.conditions)} conditions, {runs} successful runs" in block
-    for condition in experiment.conditions:
-        assert f"'{condition.label}'" in block or condition.label.split(" | ")[0] in block
-    assert "Figure: results/demo/figures/main.png" in block
-    assert (ROOT / "docs" / "images" / "demo-main.png").is_file()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import SCENARIOS
 
 from sim.errors import InputError
 from sim.scenario import (
@@ -14,7 +15,6 @@ from sim.scenario import (
     scenario_from_dict,
     scenario_to_toml,
 )
-from tests.conftest import SCENARIOS
 
 REQUIRED_KEYS = [
     "population.size",

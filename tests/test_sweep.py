@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import signal
 import subprocess
@@ -16,8 +17,7 @@ import pandas as pd
 import pytest
 import sweep_fakes
 from click.testing import CliRunner
-from hypothesis import given
-from hypothesis import strategies as st
+from sweep_helpers import experiment_text
 
 from sim.cli import cli
 from sim.errors import InputError
@@ -27,32 +27,13 @@ from sim.experiment.runner import open_engine
 from sim.outcomes import OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIO = ROOT / "scenarios" / "default.toml"
 
-TINY = """\
-[experiment]
-name = "tiny"
-scenario = "{scenario}"
-steps = 30
-replicates = {replicates}
-seed = 11
-reference = {{ "rollout.strategy" = "phased", "involvement.level" = "low" }}
-
-[factors]
-"rollout.strategy" = ["big_bang", "phased"]
-"involvement.level" = ["low", "high"]
-
-[overrides]
-"population.size" = 200
-"population.units" = 8
-"rollout.first_golive_week" = 5
-"rollout.wave_interval_weeks" = 4
-"""
+SIZES = {"steps": 30, "size": 200, "units": 8, "first": 5, "interval": 4}
 
 
 def write_experiment(folder: Path, replicates: int = 3, text: str | None = None) -> Path:
     path = folder / "exp.toml"
-    path.write_text(text or TINY.format(scenario=SCENARIO.as_posix(), replicates=replicates))
+    path.write_text(text or experiment_text(replicates, sizes=SIZES))
     return path
 
 
@@ -69,33 +50,14 @@ def clean(tmp_path_factory) -> Path:
     return out
 
 
-# --- seeds -------------------------------------------------------------------------------
-
-
-@given(
-    st.integers(0, 2**64),
-    st.lists(
-        st.tuples(st.integers(0, 50), st.integers(0, 50)), min_size=2, max_size=20, unique=True
-    ),
-)
-def test_seed_depends_on_identity_only_not_on_order(root, keys):
-    forward = {key: run_seed(root, *key) for key in keys}
-    backward = {key: run_seed(root, *key) for key in reversed(keys)}
-    assert forward == backward
-    assert len(set(forward.values())) == len(keys)  # distinct runs, distinct seeds
-    assert all(0 <= s < 2**63 for s in forward.values())
-
-
-def test_seed_is_pinned_and_differs_by_root():
-    assert run_seed(20261125, 0, 0) == run_seed(20261125, 0, 0)
-    assert run_seed(20261125, 0, 0) != run_seed(20261126, 0, 0)
-    assert run_seed(1, 0, 1) != run_seed(1, 1, 0)
+# --- seeds (derivation and pinning: tests/test_seeding.py) ------------------------------
 
 
 def test_tasks_carry_derived_seeds_in_factorial_order(tmp_path):
     exp = load_experiment(write_experiment(tmp_path))
     got = [(t.point, t.replicate, t.seed) for t in tasks(exp)]
-    assert got == [(p, r, run_seed(11, p, r)) for p in range(4) for r in range(3)]
+    keys = [c.seed_key for c in exp.conditions]
+    assert got == [(p, r, run_seed(11, keys[p], r)) for p in range(4) for r in range(3)]
     assert [c.label for c in exp.conditions] == [
         "big_bang | low",
         "big_bang | high",
@@ -124,8 +86,10 @@ def test_runs_csv_layout(clean):
     assert list(zip(runs.point, runs.replicate, strict=True)) == [
         (p, r) for p in range(4) for r in range(3)
     ]
+    manifest = json.loads((clean / "manifest.json").read_text())
+    keys = {c["point"]: int(c["key"], 16) for c in manifest["conditions"]}
     assert list(runs.seed) == [
-        run_seed(11, p, r) for p, r in zip(runs.point, runs.replicate, strict=True)
+        run_seed(11, keys[p], r) for p, r in zip(runs.point, runs.replicate, strict=True)
     ]
     assert set(runs.status) == {"ok"}
     ts = pd.read_parquet(clean / "timeseries.parquet")
@@ -220,21 +184,37 @@ def test_failing_run_is_recorded_and_the_sweep_goes_on(tmp_path, jobs):
     assert set(ts.point) == {0, 2}
 
 
+def _record(condition: str, replicate: int, status: str) -> dict:
+    record = {
+        "condition": condition,
+        "world": 0,
+        "replicate": replicate,
+        "seed": 1,
+        "steps": 2,
+        "inputs": "x",
+        "status": status,
+        "error": "" if status == "ok" else "x",
+        "outcomes": {},
+    }
+    if status == "ok":
+        record["part"] = {"bytes": 1, "sha256": "0" * 64}
+    return record
+
+
 def test_journal_ignores_a_torn_last_line(tmp_path):
+    a, b = "a" * 16, "b" * 16
     with Journal(tmp_path) as journal:
-        journal.append({"point": 0, "replicate": 1, "status": "ok", "error": ""})
-        journal.append({"point": 0, "replicate": 0, "status": "failed", "error": "x"})
+        journal.append(_record(a, 1, "ok"))
+        journal.append(_record(a, 0, "failed"))
     with (tmp_path / "journal.jsonl").open("ab") as fh:
-        fh.write(b'{"point": 1, "repl')
+        fh.write(b'{"condition": "bbbbbbbbbbbbbbbb", "repl')
     reopened = Journal(tmp_path)
-    assert sorted(reopened.index) == [(0, 0), (0, 1)] and reopened.failed == {(0, 0)}
+    assert sorted(reopened.index) == [(a, 0, 0), (a, 0, 1)] and reopened.failed() == 1
     with reopened:
-        reopened.append({"point": 1, "replicate": 0, "status": "ok", "error": ""})
-    assert [(r["point"], r["replicate"]) for r in Journal(tmp_path).records()] == [
-        (0, 0),
-        (0, 1),
-        (1, 0),
-    ]
+        reopened.append(_record(b, 0, "ok"))
+    lines = (tmp_path / "journal.jsonl").read_text().splitlines()
+    assert [json.loads(line)["condition"] for line in lines] == [a, a, b]  # torn line cut
+    assert sorted(Journal(tmp_path).index) == [(a, 0, 0), (a, 0, 1), (b, 0, 0)]
 
 
 # --- the results folder ------------------------------------------------------------------
@@ -276,7 +256,7 @@ def test_resume_refuses_a_changed_experiment_file(tmp_path, clean):
 
 # --- bad input ---------------------------------------------------------------------------
 
-GOOD = TINY.format(scenario=SCENARIO.as_posix(), replicates=2)
+GOOD = experiment_text(2, sizes=SIZES)
 
 
 @pytest.mark.parametrize(

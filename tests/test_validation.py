@@ -2,28 +2,27 @@
 
 import math
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 
 from sim.cli import cli
-from sim.validation import CHECKS, CheckResult, Context, Target, mean_ci, run_seed
+from sim.validation import CHECKS, CheckResult, Context, Target, format_report
+from sim.validation.context import result
 from sim.validation.patterns import DEVIATIONS
 
 
-def test_run_seed_follows_the_seed_sequence_of_root_group_and_replicate():
-    expected = np.random.SeedSequence(7, spawn_key=(3, 1)).generate_state(1, dtype=np.uint64)[0]
-    assert run_seed(7, 3, 1) == int(expected >> 1)
-    assert len({run_seed(7, g, r) for g in range(3) for r in range(3)}) == 9
-    assert run_seed(8, 3, 1) != run_seed(7, 3, 1)
-
-
-def test_mean_ci_matches_the_t_interval():
-    m, lo, hi = mean_ci([1.0, 2.0, 3.0])
-    assert m == 2.0
-    assert hi - m == pytest.approx(4.302653 * 1.0 / math.sqrt(3), rel=1e-5)
-    assert lo == pytest.approx(2 * m - hi)
-    assert mean_ci([5.0]) == (5.0, 5.0, 5.0)
+def test_result_uses_the_t_interval_and_leaves_it_undefined_for_one_value():
+    r = result("X", "x", [1.0, 2.0, 3.0], Target(0, 5, "src"), unit="u", kind="independent")
+    assert r.measured == 2.0 and r.passed
+    assert r.ci[1] - 2.0 == pytest.approx(4.302653 * 1.0 / math.sqrt(3), rel=1e-5)
+    assert r.ci[0] == pytest.approx(4.0 - r.ci[1])
+    one = result("Y", "y", [5.0], Target(6, 7, "src"), unit="u", kind="calibrated")
+    assert one.measured == 5.0 and all(math.isnan(v) for v in one.ci) and not one.passed
+    report = format_report([r, one], Context(replicates=1))
+    assert "measured 2 (95 % CI -0.484 to 4.48) u" in report
+    assert "X x (independent)" in report and "Y y (calibrated)" in report
+    assert "measured 5 u; target 6 to 7" in report  # no interval from one value
+    assert "1 passed, 1 failed; independent: 1 of 1 passed; calibrated: 0 of 1 passed" in report
 
 
 def test_target_bounds_are_inclusive_and_described():
@@ -45,20 +44,25 @@ def test_quick_mode_shrinks_the_population_but_keeps_the_organisation():
     assert teachers.size * teachers.roles["teacher"].share >= 40
 
 
+@pytest.mark.xdist_group("quick_validation")
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
-def test_every_check_passes_in_quick_mode(check):
+def test_every_check_passes_in_quick_mode(check, quick_validation):
     """Every check passes, except the known deviations, which must still fail (so that
     the list of deviations in sim/validation/patterns.py and docs/cases.md stays true)."""
-    res = check(Context(replicates=2, quick=True))
+    result, checked = quick_validation
+    assert len(checked) == len(CHECKS)
+    res = checked[CHECKS.index(check)]
     assert isinstance(res, CheckResult)
     assert res.source and res.unit and res.title
     assert res.kind in ("calibrated", "independent")
     assert len(res.values) >= 1 and all(math.isfinite(v) for v in res.values)
-    assert res.ci[0] <= res.measured <= res.ci[1]
+    assert math.isnan(res.ci[0]) or res.ci[0] <= res.measured <= res.ci[1]
     if res.key in DEVIATIONS:
         assert res.deviation and not res.passed, f"{res.key} passes: drop it from DEVIATIONS"
+        assert f"[FAIL, known deviation] {res.key:>3} {res.title}" in result.stdout
     else:
         assert not res.deviation
+        assert f"[PASS] {res.key:>3} {res.title}" in result.stdout
         assert res.passed, f"{res.key} {res.title}: {res.measured} not in {res.target.describe()}"
 
 
@@ -98,7 +102,7 @@ def _fake(passed: bool):
 
 @pytest.mark.parametrize("passed, code, word", [(True, 0, "[PASS]"), (False, 1, "[FAIL]")])
 def test_cli_prints_root_seed_and_exits_nonzero_on_failure(monkeypatch, passed, code, word):
-    monkeypatch.setattr("sim.cli.validate.run_validation", _fake(passed))
+    monkeypatch.setattr("sim.validation.run_validation", _fake(passed))
     out = CliRunner().invoke(cli, ["validate", "--quick", "--seed", "42"])
     assert out.exit_code == code
     assert "root seed 42" in out.output

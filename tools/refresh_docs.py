@@ -1,15 +1,20 @@
-"""Regenerate the documentation that shows real program output.
-
-Run after a change to the model or its defaults (it takes about a minute on two cores):
+"""Regenerate everything that shows real program output, in one command:
 
     python tools/refresh_docs.py
 
-- ``docs/parameters.md`` from the schema and the case files (``python -m sim.docs``);
-- the README's ``sim run`` example output;
-- the README's demo table and ``docs/images/demo-main.png`` from a fresh ``sim demo``.
+Run it after any change to the model or its defaults (about half a minute on two cores).
+It rewrites
 
-The README's console examples are checked by ``tests/test_readme.py``; the demo block is
-checked for shape, since the full demo is too slow for the test suite.
+- ``docs/parameters.md`` from the schema and the case files (``python -m sim.docs``);
+- the README's ``sim run`` example and its ``sim demo --quick`` block;
+- ``docs/images/demo-main.png`` from a full ``sim demo`` (the figure the README shows);
+- the golden files in ``tests/golden/``: one small run's time series
+  (:data:`GOLDEN_RUN`) and the comparison table of a small sweep of the main experiment
+  (:func:`small_experiment`).
+
+The tests (``tests/test_readme.py``, ``tests/test_golden.py``) repeat the same runs
+and fail, naming this command, when what they get differs from what is committed. The
+definitions of those runs live here, so the tool and the tests cannot drift apart.
 """
 
 from __future__ import annotations
@@ -18,24 +23,95 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
+import tomllib
 from pathlib import Path
+
+import tomli_w
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+GOLDEN = ROOT / "tests" / "golden"
 SIM = [sys.executable, "-m", "sim.cli"]
+REFRESH = "python tools/refresh_docs.py"
+"""The command that regenerates every file this tool writes (quoted by failing tests)."""
+
+RUN_EXAMPLE = "sim run scenarios/default.toml --seed 42"
+"""The run whose output the README shows between ``<!-- run:start -->`` and ``run:end``."""
+
+DEMO_EXAMPLE = "sim demo --quick"
+"""The demo whose output the README shows between ``<!-- demo:start -->`` and ``demo:end``."""
+
+GOLDEN_RUN = [
+    "run",
+    "scenarios/default.toml",
+    "--seed",
+    "7",
+    "--steps",
+    "20",
+    "--set",
+    "population.size=120",
+    "--set",
+    "population.units=6",
+    "--set",
+    "rollout.first_golive_week=4",
+    "--set",
+    "rollout.wave_interval_weeks=3",
+]
+"""``sim`` arguments of the golden run (``tests/golden/run.csv`` is its time series)."""
+
+SMALL_REPLICATES = 3
+"""Replicates of the small form of an experiment (the README's sweep, the golden table)."""
 
 
-def run(*args: str) -> str:
-    return subprocess.run(
-        [*SIM, *args], cwd=ROOT, check=True, capture_output=True, text=True
-    ).stdout.rstrip()
+def small_experiment(path: str | Path, folder: str | Path) -> Path:
+    """Write a small form of the experiment file ``path`` into ``folder``: the same
+    conditions, scenario and seed with :data:`SMALL_REPLICATES` replicates, so a sweep
+    of it takes seconds. Returns the new file's path (same file name)."""
+    source = Path(path).resolve()
+    data = tomllib.loads(source.read_text(encoding="utf-8"))
+    head = data["experiment"]
+    head["scenario"] = (source.parent / head["scenario"]).resolve().as_posix()
+    head["replicates"] = SMALL_REPLICATES
+    target = Path(folder) / source.name
+    target.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return target
 
 
-def replace_block(text: str, start: str, end: str, body: str) -> str:
+def sim(*args: str, cwd: Path = ROOT) -> str:
+    """Run ``sim ARGS`` in a fresh process and return what it printed on stdout."""
+    done = subprocess.run([*SIM, *args], cwd=cwd, check=True, capture_output=True, text=True)
+    return done.stdout.rstrip()
+
+
+def replace_block(text: str, name: str, body: str) -> str:
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
     if not pattern.search(text):
         raise SystemExit(f"README.md has no block {start} ... {end}")
     return pattern.sub(lambda _: f"{start}\n{body}\n{end}", text, count=1)
+
+
+def refresh_readme() -> None:
+    text = README.read_text(encoding="utf-8")
+    output = sim(*RUN_EXAMPLE.split()[1:])
+    text = replace_block(text, "run", f"```console\n$ {RUN_EXAMPLE}\n{output}\n```")
+    with tempfile.TemporaryDirectory() as tmp:
+        output = sim(*DEMO_EXAMPLE.split()[1:], cwd=Path(tmp))  # writes tmp/results/demo
+        text = replace_block(text, "demo", f"```console\n$ {DEMO_EXAMPLE}\n{output}\n```")
+        README.write_text(text, encoding="utf-8")
+        sim("demo", "--out", f"{tmp}/full")
+        shutil.copyfile(Path(tmp) / "full/figures/main.png", ROOT / "docs/images/demo-main.png")
+
+
+def refresh_golden() -> None:
+    GOLDEN.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        sim(*GOLDEN_RUN, "--out", f"{tmp}/run", "--quiet")
+        shutil.copyfile(Path(tmp) / "run" / "timeseries.csv", GOLDEN / "run.csv")
+        experiment = small_experiment(ROOT / "experiments/rollout_x_involvement.toml", tmp)
+        sim("sweep", str(experiment), "--out", f"{tmp}/sweep", "--jobs", "1", "--quiet")
+        shutil.copyfile(Path(tmp) / "sweep" / "comparison.md", GOLDEN / "comparison.md")
 
 
 def main() -> None:
@@ -43,23 +119,9 @@ def main() -> None:
         [sys.executable, "-m", "sim.docs"], cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout
     (ROOT / "docs" / "parameters.md").write_text(params, encoding="utf-8")
-    text = README.read_text(encoding="utf-8")
-    command = "sim run scenarios/default.toml --seed 42"
-    output = run(*command.split()[1:])
-    text = replace_block(
-        text, "<!-- run:start -->", "<!-- run:end -->", f"```console\n$ {command}\n{output}\n```"
-    )
-    demo = run("demo")
-    table = demo.split("\n\n")
-    shutil.copyfile(
-        ROOT / "results" / "demo" / "figures" / "main.png",
-        ROOT / "docs" / "images" / "demo-main.png",
-    )
-    text = replace_block(
-        text, "<!-- demo:start -->", "<!-- demo:end -->", "```text\n" + "\n\n".join(table) + "\n```"
-    )
-    README.write_text(text, encoding="utf-8")
-    print("refreshed docs/parameters.md, README.md and docs/images/demo-main.png")
+    refresh_readme()
+    refresh_golden()
+    print("refreshed docs/parameters.md, README.md, docs/images/demo-main.png, tests/golden/")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from sim.errors import InputError
 from sim.io import atomic_write_text, ensure_writable_dir
 from sim.outcomes import OUTCOMES
 
+RUNS_COLUMNS = ("point", "condition", "replicate", "status")
 _NA = ["", "nan", "NaN", "NA", "None", "null"]
 """Text read as a missing outcome value ("not reached"); factor values are kept as written."""
 
@@ -27,14 +28,23 @@ def read_runs(path: str | Path) -> pd.DataFrame:
     if not p.is_file():
         raise InputError("not found (a sweep writes it)", source=str(p))
     try:
-        return pd.read_csv(
+        runs = pd.read_csv(
             p,
             keep_default_na=False,
             na_values={name: _NA for name in OUTCOMES},
             dtype={"condition": str, "error": str},
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", source=str(p)) from None
+        raise InputError(f"cannot read: {' '.join(str(exc).split())}", source=str(p)) from None
+    missing = [c for c in RUNS_COLUMNS if c not in runs.columns]
+    if missing:
+        raise InputError(f"no column {missing[0]!r}; not a sweep's run table", source=str(p))
+    for column in ("point", "replicate"):
+        values = pd.to_numeric(runs[column], errors="coerce")
+        if values.isna().any() or (values % 1 != 0).any():
+            raise InputError(f"column {column!r} holds more than whole numbers", source=str(p))
+        runs[column] = values.astype(int)
+    return runs
 
 
 def read_manifest(path: str | Path) -> dict:
@@ -46,6 +56,8 @@ def read_manifest(path: str | Path) -> dict:
         manifest = json.loads(p.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InputError(f"not valid JSON: {exc}", source=str(p)) from None
+    if not isinstance(manifest, dict):
+        raise InputError("not a sweep's manifest (not a mapping)", source=str(p))
     for key in ("factors", "reference"):
         if not isinstance(manifest.get(key), dict):
             raise InputError("missing or not a mapping", source=str(p), key=key)
@@ -61,8 +73,18 @@ def compare_folder(
 ) -> pd.DataFrame:
     """:func:`compare_runs` on a results folder, reading whatever is not passed in."""
     folder = Path(out_dir)
-    if (runs is None or manifest is None) and not folder.is_dir():
-        raise InputError(f"no such results folder '{folder}'")
+    if runs is None or manifest is None:
+        from sim.outdir import results_folder
+
+        folder = results_folder(out_dir, what="no such results folder", key=None)
+    if runs is None and manifest is None and not (folder / "manifest.json").exists():
+        from sim.experiment.partial import load_partial
+        from sim.io import warn
+
+        partial = load_partial(folder)
+        if partial is not None:
+            warn(partial.message)
+            runs, manifest = partial.runs, partial.manifest
     runs = read_runs(folder / "runs.csv") if runs is None else runs
     manifest = read_manifest(folder / "manifest.json") if manifest is None else manifest
     factors = list(manifest["factors"])

@@ -2,62 +2,43 @@
 
 All three are built from the wide table of :func:`sim.analysis.tables.compare_runs`.
 Markdown and LaTeX round each outcome by its magnitude (three significant digits of the
-largest mean) so its column lines up; CSV keeps full precision.
+largest mean) so its column lines up; CSV keeps full precision. Markdown tables are
+pandas' ``DataFrame.to_markdown`` (tabulate) and CSV is ``DataFrame.to_csv``. The LaTeX
+tabular is written here: its outcome title rows span every column, which pandas'
+``Styler.to_latex`` cannot produce (it repeats the outcome on every row or needs
+``multirow``), so the paper table would be harder to read.
 """
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pandas as pd
 
-from sim.analysis.tables import STATS, long_table, unknown_name_message
-from sim.errors import InputError
+from sim.analysis.render import (
+    decimals_for,
+    latex_cell,
+    latex_escape,
+    markdown_table,
+    number,
+    spread,
+)
+from sim.analysis.tables import STATS, long_table, outcome_bounds
+from sim.defaults import TABLE_FORMATS
+from sim.errors import InputError, did_you_mean
 from sim.outcomes import OUTCOMES
-
-SIGNIFICANT = 3
-"""Significant digits shown for the largest mean of an outcome."""
 
 
 def format_table(table: pd.DataFrame, fmt: str = "md") -> str:
-    """``table`` as text in ``fmt``: ``md``, ``wide``, ``csv`` or ``latex``."""
+    """``table`` as text in ``fmt``, one of :data:`sim.defaults.TABLE_FORMATS`: ``md``,
+    ``wide``, ``csv`` or ``latex``."""
     formats = {"md": format_markdown, "wide": format_wide, "csv": format_csv, "latex": format_latex}
-    if fmt not in formats:
-        raise InputError(unknown_name_message("format", fmt, list(formats)))
+    if fmt not in TABLE_FORMATS:
+        raise InputError(f"unknown format '{fmt}'{did_you_mean(fmt, TABLE_FORMATS)}")
     return formats[fmt](table)
 
 
 def format_csv(table: pd.DataFrame) -> str:
     """Tidy CSV: one row per condition and outcome, one column per statistic, full precision."""
     return long_table(table).to_csv(index=False)
-
-
-def decimals_for(values) -> int:
-    """Decimals that show ``SIGNIFICANT`` significant digits of the largest ``|value|``."""
-    a = np.abs(np.asarray(values, dtype=float))
-    a = a[np.isfinite(a) & (a > 0)]
-    if a.size == 0:
-        return 2
-    return int(min(6, max(0, SIGNIFICANT - 1 - math.floor(math.log10(a.max())))))
-
-
-def number(v: float, decimals: int, sign: bool = False) -> str:
-    """``v`` rounded to ``decimals`` (no ``-0.0``), ``n/a`` for NaN."""
-    if v is None or math.isnan(v):
-        return "n/a"
-    v = round(float(v), decimals) + 0.0
-    return f"{v:+.{decimals}f}" if sign else f"{v:.{decimals}f}"
-
-
-def interval(m: float, low: float, high: float, decimals: int, sign: bool = False) -> str:
-    """``m [low, high]``, or just ``m`` when the bounds are undefined."""
-    if math.isnan(m) or math.isnan(low):
-        return number(m, decimals, sign)
-    return (
-        f"{number(m, decimals, sign)} "
-        f"[{number(low, decimals, sign)}, {number(high, decimals, sign)}]"
-    )
 
 
 def outcome_cells(table: pd.DataFrame, name: str) -> list[dict[str, str]]:
@@ -68,10 +49,10 @@ def outcome_cells(table: pd.DataFrame, name: str) -> list[dict[str, str]]:
     for s, runs, ref in zip(
         stats.to_dict("records"), table["runs"], table["reference"], strict=True
     ):
-        diff = interval(s["diff"], s["diff_low"], s["diff_high"], dec, sign=True)
+        diff = spread(s["diff"], s["diff_low"], s["diff_high"], dec, sign=True)
         cells.append(
             {
-                "mean": interval(s["mean"], s["low"], s["high"], dec),
+                "mean": spread(s["mean"], s["low"], s["high"], dec),
                 "diff": "ref" if ref else diff,
                 "g": "" if ref else number(s["g"], 2, sign=True),
                 "reached": f"{int(s['reached'])}/{int(runs)}",
@@ -91,7 +72,12 @@ def label_columns(table: pd.DataFrame) -> list[str]:
 
 
 def describe(name: str) -> str:
+    """``Share of users adopted at the end (share; CI cut at 0 and 1)``: the outcome's
+    description, unit and, for a bounded outcome, how its intervals respect the bounds."""
     text, unit = OUTCOMES.get(name, (name, ""))
+    bounds = outcome_bounds(name)
+    if bounds is not None:
+        unit += f"; CI cut at {bounds[0]:g} and {bounds[1]:g}"
     return f"{text} ({unit})" if unit else text
 
 
@@ -164,51 +150,12 @@ def _preamble(table: pd.DataFrame) -> list[str]:
         f"Reference: {ref_text}.",
         f"mean [{ci}]: Student t interval over successful runs. diff [{ci}]: mean minus the",
         "reference mean, Welch interval. g: Hedges' g (about 0.2 small, 0.5 medium, 0.8 large).",
+        "Intervals of shares and 0-1 scales are cut at their bounds (coverage unchanged).",
         "reached: runs in which the outcome was reached; mean and diff use only those.",
     ]
 
 
-def markdown_table(header: list[str], rows: list[list[str]], right: list[bool]) -> list[str]:
-    """A pipe table with padded columns; ``right[i]`` right-aligns column ``i``."""
-    cells = [[c.replace("|", r"\|") for c in row] for row in [header, *rows]]
-    widths = [max(3, *(len(row[i]) for row in cells)) for i in range(len(header))]
-
-    spec = list(zip(widths, right, strict=True))
-
-    def line(row: list[str]) -> str:
-        padded = [c.rjust(w) if r else c.ljust(w) for c, (w, r) in zip(row, spec, strict=True)]
-        return "| " + " | ".join(padded) + " |"
-
-    rule = ["-" * (w - 1) + ":" if r else ":" + "-" * (w - 1) for w, r in spec]
-    return [line(cells[0]), "| " + " | ".join(rule) + " |", *map(line, cells[1:])]
-
-
 # --- LaTeX ----------------------------------------------------------------------------
-
-_LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "|": r"\textbar{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-}
-
-
-def latex_escape(text: str) -> str:
-    """``text`` with LaTeX's special characters escaped for text mode."""
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(text))
-
-
-def _latex_number_cell(text: str) -> str:
-    return latex_escape(text).replace("-", "$-$")
 
 
 def format_latex(table: pd.DataFrame) -> str:
@@ -233,7 +180,7 @@ def format_latex(table: pd.DataFrame) -> str:
         lines += ["\\midrule", f"\\multicolumn{{{ncol}}}{{l}}{{{title}}} \\\\"]
         for (_, r), c in zip(table.iterrows(), outcome_cells(table, name), strict=True):
             row = [latex_escape(v) for v in r[labels]] + [str(r["runs"])]
-            row += [_latex_number_cell(c[k]) for k in ("mean", "diff", "g")]
+            row += [latex_cell(c[k]) for k in ("mean", "diff", "g")]
             row += [c["reached"]] if reached else []
             lines.append(" & ".join(row) + " \\\\")
     lines += ["\\bottomrule", "\\end{tabular}"]

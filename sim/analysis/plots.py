@@ -1,6 +1,6 @@
 """Figures from saved results: time series per condition and per role, outcome distributions.
 
-Every figure is built from a results folder (see :mod:`sim.analysis.results`), never from a
+Every figure is built from a results folder (see :mod:`sim.analysis.folders`), never from a
 live model. The numbers behind each figure come from small data functions (:func:`band`,
 :func:`golive_weeks`, :func:`outcome_values`, :func:`outcome_summary`) that are tested on
 their own. Plot functions take ``ax=None``/``axes=None`` and return the figure; they use
@@ -10,8 +10,8 @@ Each condition keeps one style in every figure (colour, line style, marker, hatc
 by its ``point``), so the figures read the same in colour and in black and white. The
 colours are the colour-blind-safe palette of Okabe & Ito (2008).
 
-Confidence intervals are Student-t intervals of the mean across replicates,
-``mean ± t(1 - (1 - level)/2, n - 1) · sd / √n`` with the sample standard deviation.
+Confidence intervals are Student t intervals of the mean across replicates
+(:func:`sim.analysis.stats.mean_ci`), cut at the bounds of shares and 0-1 scales.
 
 References
 ----------
@@ -21,7 +21,6 @@ presentations that are friendly to colorblind people. https://jfly.uni-koeln.de/
 
 from __future__ import annotations
 
-import difflib
 import inspect
 import textwrap
 from collections.abc import Sequence
@@ -37,13 +36,13 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from sim.analysis.results import Results, load_results, run_results
-from sim.analysis.stats import t_halfwidth
-from sim.errors import InputError
+from sim.analysis.folders import Results, load_results, run_results
+from sim.analysis.stats import Bounds, mean_ci
+from sim.analysis.tables import BOUNDED_UNITS, check_outcomes, outcome_bounds
+from sim.defaults import CONFIDENCE_LEVEL, FIGURE_FORMATS
+from sim.errors import InputError, did_you_mean
 from sim.io import atomic_write, ensure_writable_dir
 from sim.outcomes import MAIN_OUTCOMES, OUTCOMES
-
-FORMATS = ("png", "svg", "pdf")
 
 # Okabe & Ito (2008), black before yellow; the cycles have coprime lengths (8, 7, 9), so
 # colour, line style and marker together stay distinct far beyond eight conditions.
@@ -52,20 +51,29 @@ LINESTYLES = ("-", "--", "-.", ":", (0, (6, 1.5, 1, 1.5, 1, 1.5)), (0, (1, 3)), 
 MARKERS = ("o", "s", "^", "p", "v", "P", "X", "*", "h")  # "D" is kept for the mean
 HATCHES = ("", "///", "\\\\\\", "xxx", "...", "+++", "---", "ooo")
 
-# Per-step columns the figures show: column -> (panel title, axis label with unit).
-SERIES_LABELS: dict[str, tuple[str, str]] = {
-    "adoption_rate": ("Adoption", "Users adopted (share)"),
-    "workaround_rate": ("Workarounds, all users", "Users in workaround (share)"),
-    "workaround_live": ("Workarounds, live users", "Live users in workaround (share)"),
-    "productivity_loss": ("Productivity against the old systems", "Hours lost (share; < 0: saved)"),
-    "productivity_loss_live": ("Productivity of live users", "Hours lost (share; < 0: saved)"),
-    "mean_frustration": ("Mean frustration, all users", "Mean frustration (0-1)"),
-    "frustration_live": ("Frustration of live users", "Mean frustration (0-1)"),
-    "p90_frustration": ("Frustration, 90th percentile", "90th pct. frustration (0-1)"),
-    "satisfied_share": ("Satisfied live users", "Satisfied (share)"),
-    "dissatisfied_share": ("Dissatisfied live users", "Dissatisfied (share)"),
-    "exit_intention": ("Staff intending to leave", "Intending to leave (share)"),
-    "net_benefit": ("Net benefit so far", "Net benefit (MSEK)"),
+# Per-step columns the figures show: column -> (panel title, axis label, unit). Per-role
+# columns (``adoption_rate.teacher``) take the entry of their first part.
+SERIES_LABELS: dict[str, tuple[str, str, str]] = {
+    "adoption_rate": ("Adoption", "Users adopted", "share"),
+    "workaround_rate": ("Workarounds, all users", "Users in workaround", "share"),
+    "workaround_live": ("Workarounds, live users", "Live users in workaround", "share"),
+    "productivity_loss": (
+        "Productivity against the old systems",
+        "Hours lost (< 0: saved)",
+        "signed share",
+    ),
+    "productivity_loss_live": (
+        "Productivity of live users",
+        "Hours lost (< 0: saved)",
+        "signed share",
+    ),
+    "mean_frustration": ("Mean frustration, all users", "Mean frustration", "0-1"),
+    "frustration_live": ("Frustration of live users", "Mean frustration", "0-1"),
+    "p90_frustration": ("Frustration, 90th percentile", "90th pct. frustration", "0-1"),
+    "satisfied_share": ("Satisfied live users", "Satisfied", "share"),
+    "dissatisfied_share": ("Dissatisfied live users", "Dissatisfied", "share"),
+    "exit_intention": ("Staff intending to leave", "Intending to leave", "share"),
+    "net_benefit": ("Net benefit so far", "Net benefit", "MSEK"),
 }
 TIMESERIES_PANELS = (
     "adoption_rate",
@@ -107,20 +115,45 @@ def condition_style(point: int) -> Style:
 # --- the data behind the figures ------------------------------------------------------
 
 
-def band(timeseries: pd.DataFrame, column: str, level: float = 0.95) -> pd.DataFrame:
+def series_labels(column: str) -> tuple[str, str]:
+    """Panel title and axis label (with unit) of a per-step column."""
+    title, label, unit = SERIES_LABELS.get(column.split(".")[0], (column, column, ""))
+    return title, f"{label} ({unit})" if unit else label
+
+
+def series_bounds(column: str) -> Bounds:
+    """The range a per-step column cannot leave (shares, 0-1 scales), or ``None``."""
+    entry = SERIES_LABELS.get(column.split(".")[0])
+    return BOUNDED_UNITS.get(entry[2]) if entry else None
+
+
+def band(timeseries: pd.DataFrame, column: str, level: float = CONFIDENCE_LEVEL) -> pd.DataFrame:
     """Per condition (``point``) and ``step``: ``n``, ``mean``, ``sd`` and the t-based
-    ``level`` confidence band ``lo``-``hi`` of ``column`` across replicates.
+    ``level`` confidence band ``lo``-``hi`` of ``column`` across replicates
+    (:func:`sim.analysis.stats.mean_ci`, cut at the column's bounds if it has any).
 
     NaN values are left out of ``n``; with one replicate the band is NaN.
     """
     if column not in timeseries.columns:
         raise InputError(f"no column '{column}' in the time series", key="column")
-    grouped = timeseries.groupby(["point", "step"])[column]
-    out = grouped.agg(n="count", mean="mean", sd="std").reset_index()
-    half = t_halfwidth(out["sd"], out["n"], level)
-    out["lo"] = out["mean"] - half
-    out["hi"] = out["mean"] + half
-    return out
+    parts = []
+    for point, ts in timeseries.groupby("point", sort=True):
+        wide = ts.set_index(["step", "replicate"])[column].unstack("replicate").sort_index()
+        mean, lo, hi = mean_ci(wide.to_numpy(), level, series_bounds(column), axis=1)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "point": point,
+                    "step": wide.index.to_numpy(),
+                    "n": wide.notna().sum(axis=1).to_numpy(),
+                    "mean": mean,
+                    "sd": wide.std(axis=1).to_numpy(),
+                    "lo": lo,
+                    "hi": hi,
+                }
+            )
+        )
+    return pd.concat(parts, ignore_index=True)
 
 
 def golive_weeks(timeseries: pd.DataFrame) -> pd.DataFrame:
@@ -153,29 +186,17 @@ def outcome_values(runs: pd.DataFrame, outcome: str) -> pd.DataFrame:
     return ok[["point", "condition", "replicate", outcome]].rename(columns={outcome: "value"})
 
 
-def outcome_summary(runs: pd.DataFrame, outcome: str, level: float = 0.95) -> pd.DataFrame:
+def outcome_summary(
+    runs: pd.DataFrame, outcome: str, level: float = CONFIDENCE_LEVEL
+) -> pd.DataFrame:
     """Per condition: ``runs`` (successful), ``n`` (value reached), ``mean``, ``lo``, ``hi``
     (t-based ``level`` interval), as a comparison table shows them."""
     values = outcome_values(runs, outcome)
-    grouped = values.groupby(["point", "condition"])["value"]
-    out = grouped.agg(runs="size", n="count", mean="mean", sd="std").reset_index()
-    half = t_halfwidth(out["sd"], out["n"], level)
-    out["lo"] = out["mean"] - half
-    out["hi"] = out["mean"] + half
-    return out.drop(columns="sd")
-
-
-def check_outcomes(names: Sequence[str], runs: pd.DataFrame | None = None) -> list[str]:
-    """``names`` if each is a known outcome (and a column of ``runs``); else InputError
-    naming the closest known outcome."""
-    for name in names:
-        if name not in OUTCOMES:
-            near = difflib.get_close_matches(name, list(OUTCOMES), n=1, cutoff=0.0)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
-            raise InputError(f"unknown outcome '{name}'{hint}", key="--outcomes")
-        if runs is not None and name not in runs.columns:
-            raise InputError(f"outcome '{name}' is not in runs.csv", key="--outcomes")
-    return list(names)
+    rows = []
+    for (point, condition), group in values.groupby(["point", "condition"], sort=True):
+        mean, lo, hi = mean_ci(group["value"], level, outcome_bounds(outcome))
+        rows.append((point, condition, len(group), int(group["value"].notna().sum()), mean, lo, hi))
+    return pd.DataFrame(rows, columns=["point", "condition", "runs", "n", "mean", "lo", "hi"])
 
 
 # --- drawing helpers ------------------------------------------------------------------
@@ -349,7 +370,7 @@ def _golive_or_none(results: Results) -> pd.DataFrame | None:
 def timeseries_figure(
     results: Results,
     columns: Sequence[str] = TIMESERIES_PANELS,
-    level: float = 0.95,
+    level: float = CONFIDENCE_LEVEL,
     axes: Sequence[Axes] | None = None,
 ) -> Figure:
     """Figure 1: one panel per column (adoption, live users' frustration and workarounds,
@@ -363,7 +384,7 @@ def timeseries_figure(
         fig, spare = axes[0].figure, []
     golive = _golive_or_none(results)
     for ax, column in zip(axes, columns, strict=True):
-        title, ylabel = SERIES_LABELS.get(column, (column, column))
+        title, ylabel = series_labels(column)
         _draw_series(ax, results, column, level, golive)
         _decorate(ax, title, WEEK_LABEL, ylabel)
     _floor_at_zero(axes, columns)
@@ -374,7 +395,7 @@ def timeseries_figure(
 def roles_figure(
     results: Results,
     columns: Sequence[str] = ROLE_PANELS,
-    level: float = 0.95,
+    level: float = CONFIDENCE_LEVEL,
     axes: np.ndarray | None = None,
 ) -> Figure:
     """Figure 2: per-role time series, one row per column and one column per role
@@ -392,7 +413,7 @@ def roles_figure(
         fig = axes[0, 0].figure
     golive = _golive_or_none(results)
     for r, column in enumerate(columns):
-        title, ylabel = SERIES_LABELS.get(column, (column, column))
+        title, ylabel = series_labels(column)
         for c, role in enumerate(roles):
             ax = axes[r, c]
             _draw_series(ax, results, f"{column}.{role.name}", level, golive)
@@ -478,7 +499,7 @@ def _draw_outcome(
 def outcomes_figure(
     results: Results,
     outcomes: Sequence[str] = MAIN_OUTCOMES,
-    level: float = 0.95,
+    level: float = CONFIDENCE_LEVEL,
     axes: Sequence[Axes] | None = None,
     seed: int = 0,
 ) -> Figure:
@@ -491,7 +512,7 @@ def outcomes_figure(
     """
     if results.runs is None:
         raise InputError("outcome distributions need a sweep (runs.csv)", key="DIR")
-    check_outcomes(outcomes, results.runs)
+    check_outcomes(results.runs, list(outcomes), key="--outcomes")
     rng = np.random.default_rng(seed)
     own = axes is None
     n_cond = len(results.conditions)
@@ -514,7 +535,7 @@ def outcomes_figure(
 
 
 def main_figure(
-    results: Results, level: float = 0.95, axes: Sequence[Axes] | None = None
+    results: Results, level: float = CONFIDENCE_LEVEL, axes: Sequence[Axes] | None = None
 ) -> Figure:
     """The main figure for a talk or a classroom: adoption and mean frustration per
     condition, with confidence bands and go-live weeks, in large type."""
@@ -527,7 +548,7 @@ def main_figure(
         fig = axes[0].figure
     golive = _golive_or_none(results)
     for ax, column in zip(axes, MAIN_PANELS, strict=True):
-        title, ylabel = SERIES_LABELS[column]
+        title, ylabel = series_labels(column)
         _draw_series(ax, results, column, level, golive, scale)
         _decorate(ax, title, WEEK_LABEL, ylabel, scale)
     _floor_at_zero(axes, MAIN_PANELS)
@@ -539,8 +560,9 @@ def main_figure(
 
 
 def _check_format(fmt: str) -> None:
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}", key="--format")
+    if fmt not in FIGURE_FORMATS:
+        hint = did_you_mean(fmt, FIGURE_FORMATS) or f"; use one of {', '.join(FIGURE_FORMATS)}"
+        raise InputError(f"unknown format '{fmt}'{hint}", key="--format")
 
 
 def save_figure(fig: Figure, path: str | Path, fmt: str) -> Path:
@@ -552,7 +574,7 @@ def save_figure(fig: Figure, path: str | Path, fmt: str) -> Path:
 
 
 def figures(
-    results: Results, outcomes: Sequence[str] | None = None, level: float = 0.95
+    results: Results, outcomes: Sequence[str] | None = None, level: float = CONFIDENCE_LEVEL
 ) -> dict[str, Figure]:
     """Every figure that ``results`` supports, by file stem: ``timeseries``, ``roles``
     (when there are per-role columns), ``outcomes`` (sweeps only) and ``main``."""
@@ -571,7 +593,7 @@ def write_figures(
     """Draw every figure for ``results`` and write them into ``out_dir``; return the paths."""
     _check_format(fmt)
     if outcomes:
-        check_outcomes(outcomes, results.runs)
+        check_outcomes(results.runs, list(outcomes), key="--outcomes")
     drawn = figures(results, outcomes)
     folder = ensure_writable_dir(out_dir)
     return [save_figure(fig, folder / f"{name}.{fmt}", fmt) for name, fig in drawn.items()]
@@ -602,18 +624,30 @@ def plot_run(
     return write_figures(results, out_dir, fmt)
 
 
-def figure_script(argv, description: str, name: str, draw) -> Path:
+def figure_script(argv: list[str] | None, description: str, name: str, draw) -> Path:
     """Command line of an experiment's extra-figure script: read a sweep folder, draw
-    ``draw(results)`` and save it as ``DIR/figures/NAME.png`` (or ``--out``)."""
-    import argparse
+    ``draw(results)`` and save it as ``DIR/figures/NAME.png`` (or ``--out``); returns
+    the path. With ``argv=None`` it reads the process's arguments and exits when done,
+    as a script does; with a list it returns (so tests and notebooks can call it)."""
+    import click
 
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("results_dir", help="folder written by sim sweep")
-    parser.add_argument("--out", help=f"figure file (default: DIR/figures/{name}.png)")
-    args = parser.parse_args(argv)
-    results = load_results(args.results_dir)
-    out = Path(args.out or Path(args.results_dir) / "figures" / f"{name}.png")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    path = save_figure(draw(results), out, out.suffix.lstrip(".") or "png")
-    print(path)
-    return path
+    @click.command(help=description)
+    @click.argument("results_dir", metavar="DIR", type=click.Path(file_okay=False))
+    @click.option(
+        "--out",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help=f"Figure file (default: DIR/figures/{name}.png; format from its suffix).",
+    )
+    def command(results_dir: str, out: str | None) -> Path:
+        target = Path(out or Path(results_dir) / "figures" / f"{name}.png")
+        try:
+            results = load_results(results_dir)
+            ensure_writable_dir(target.parent)
+            path = save_figure(draw(results), target, target.suffix.lstrip(".") or "png")
+        except InputError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(str(path))
+        return path
+
+    return command.main(args=argv, prog_name=f"{name} figure", standalone_mode=argv is None)

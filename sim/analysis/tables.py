@@ -10,17 +10,30 @@ writing the tables is :mod:`sim.analysis.comparison`. See ``docs/comparison.md``
 
 from __future__ import annotations
 
-import difflib
 import math
 
 import pandas as pd
 
-from sim.analysis.stats import diff_ci, finite, hedges_g, mean_ci
-from sim.errors import InputError
+from sim.analysis.stats import Bounds, diff_ci, finite, hedges_g, mean_ci
+from sim.defaults import CONFIDENCE_LEVEL
+from sim.errors import InputError, did_you_mean
 from sim.outcomes import MAIN_OUTCOMES, OUTCOMES
 
 STATS: tuple[str, ...] = ("mean", "low", "high", "reached", "diff", "diff_low", "diff_high", "g")
 """Per-outcome statistics; the table's columns are ``f"{outcome}.{stat}"``."""
+
+BOUNDED_UNITS: dict[str, tuple[float, float]] = {"share": (0.0, 1.0), "0-1": (0.0, 1.0)}
+"""Units (as :data:`sim.outcomes.OUTCOMES` gives them) of outcomes that cannot leave a
+range; their intervals are cut at it (:mod:`sim.analysis.stats`)."""
+
+
+def outcome_bounds(name: str) -> Bounds:
+    """The range outcome ``name`` cannot leave, from its unit, or ``None``.
+
+    >>> outcome_bounds("final_adoption"), outcome_bounds("total_cost")
+    ((0.0, 1.0), None)
+    """
+    return BOUNDED_UNITS.get(OUTCOMES.get(name, ("", ""))[1])
 
 
 def compare_runs(
@@ -28,7 +41,7 @@ def compare_runs(
     factors: list[str],
     reference: dict,
     outcomes: list[str] | None = None,
-    level: float = 0.95,
+    level: float = CONFIDENCE_LEVEL,
 ) -> pd.DataFrame:
     """One row per condition (in ``point`` order) comparing ``outcomes`` with ``reference``.
 
@@ -37,7 +50,9 @@ def compare_runs(
     ``f"{outcome}.{stat}"`` for each outcome and each stat in :data:`STATS`. Only runs with
     ``status == "ok"`` enter the statistics; NaN outcome cells ("not reached") are dropped
     and ``reached`` counts the rest. The reference row has ``diff == 0`` and ``g == 0``
-    with NaN bounds. ``outcomes`` defaults to the main outcomes present in ``runs``.
+    with NaN bounds. Intervals of bounded outcomes (shares, 0-1 scales) are cut at their
+    bounds (:func:`outcome_bounds`). ``outcomes`` defaults to the main outcomes present in
+    ``runs``.
     The factor list, outcomes, level and reference point are kept in ``table.attrs``.
     """
     outcomes = check_outcomes(runs, outcomes)
@@ -52,7 +67,9 @@ def compare_runs(
         ok_index = group.index[group["status"] == "ok"]
         row = _condition_columns(group, factors, len(ok_index), point == ref_point)
         for name in outcomes:
-            stats = outcome_stats(values[name][ok_index], ref[name], point == ref_point, level)
+            stats = outcome_stats(
+                values[name][ok_index], ref[name], point == ref_point, level, outcome_bounds(name)
+            )
             row.update({f"{name}.{stat}": v for stat, v in stats.items()})
         rows.append(row)
     table = pd.DataFrame(rows)
@@ -62,13 +79,15 @@ def compare_runs(
     return table
 
 
-def outcome_stats(x, ref, is_reference: bool, level: float = 0.95) -> dict[str, float]:
+def outcome_stats(
+    x, ref, is_reference: bool, level: float = CONFIDENCE_LEVEL, bounds: Bounds = None
+) -> dict[str, float]:
     """The :data:`STATS` of one outcome in one condition (``x``) against the reference."""
-    mean, low, high = mean_ci(x, level)
+    mean, low, high = mean_ci(x, level, bounds)
     if is_reference:
         diff, diff_low, diff_high, g = 0.0, math.nan, math.nan, 0.0
     else:
-        diff, diff_low, diff_high = diff_ci(x, ref, level)
+        diff, diff_low, diff_high = diff_ci(x, ref, level, bounds)
         g = hedges_g(x, ref)
     return {
         "mean": mean,
@@ -92,33 +111,27 @@ def _condition_columns(group: pd.DataFrame, factors: list[str], n_ok: int, is_re
     return row
 
 
-def check_outcomes(runs: pd.DataFrame, outcomes: list[str] | None) -> list[str]:
+def check_outcomes(
+    runs: pd.DataFrame | None, outcomes: list[str] | None, key: str | None = None
+) -> list[str]:
     """Validate requested outcome names against :data:`OUTCOMES` and the columns of ``runs``.
 
-    ``None`` means the main outcomes that ``runs`` has. An unknown name raises
-    :class:`InputError` suggesting the nearest valid one.
+    ``None`` means the main outcomes that ``runs`` has (all main outcomes when ``runs`` is
+    ``None``). An unknown name raises :class:`InputError` suggesting the nearest valid one.
     """
     if outcomes is None:
-        chosen = [o for o in MAIN_OUTCOMES if o in runs.columns]
+        chosen = [o for o in MAIN_OUTCOMES if runs is None or o in runs.columns]
         if not chosen:
-            raise InputError("runs.csv has none of the main outcome columns")
+            raise InputError("runs.csv has none of the main outcome columns", key=key)
         return chosen
     for name in outcomes:
         if name not in OUTCOMES:
-            raise InputError(unknown_name_message("outcome", name, list(OUTCOMES)))
-        if name not in runs.columns:
-            raise InputError(f"outcome '{name}' is not a column of runs.csv")
+            raise InputError(f"unknown outcome '{name}'{did_you_mean(name, OUTCOMES)}", key=key)
+        if runs is not None and name not in runs.columns:
+            raise InputError(f"outcome '{name}' is not a column of runs.csv", key=key)
     if not outcomes:
-        raise InputError("no outcomes to compare")
+        raise InputError("no outcomes to compare", key=key)
     return list(dict.fromkeys(outcomes))
-
-
-def unknown_name_message(kind: str, name: str, valid: list[str]) -> str:
-    """``unknown outcome 'x'; did you mean 'y'?`` (or a list of valid names if none is near)."""
-    near = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
-    if near:
-        return f"unknown {kind} '{name}'; did you mean '{near[0]}'?"
-    return f"unknown {kind} '{name}'; valid: {', '.join(valid)}"
 
 
 def find_reference(runs: pd.DataFrame, factors: list[str], reference: dict) -> int:

@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import click
 
-from sim.analysis.comparison import compare_folder
-from sim.analysis.formatting import format_table
-from sim.cli.options import outcomes_option
+from sim.cli.options import format_option, level_option, outcomes_option
+from sim.defaults import TABLE_FORMATS
 
 
 @click.command("compare")
 @click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["md", "wide", "csv", "latex"]),
-    default="md",
-    show_default=True,
-    help="Markdown for reading (wide: one compact table), tidy CSV for machines, LaTeX for papers.",
+@format_option(
+    TABLE_FORMATS,
+    "Markdown for reading (wide: one compact table), tidy CSV for machines, LaTeX for papers.",
 )
 @outcomes_option
-@click.option(
-    "--level",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=0.95,
-    show_default=True,
-    help="Confidence level of the intervals.",
-)
+@level_option
 def compare_command(folder: str, fmt: str, outcomes: list[str] | None, level: float) -> None:
     """Compare the conditions of the sweep in DIR (runs.csv and manifest.json).
 
@@ -35,5 +24,8 @@ def compare_command(folder: str, fmt: str, outcomes: list[str] | None, level: fl
     never reached the outcome, how many did. Failed runs are counted and left out.
     See docs/comparison.md.
     """
+    from sim.analysis.comparison import compare_folder
+    from sim.analysis.formatting import format_table
+
     table = compare_folder(folder, outcomes=outcomes, level=level)
     click.echo(format_table(table, fmt), nl=False)

@@ -1,25 +1,34 @@
-"""Options shared by several subcommands, defined once."""
+"""Options shared by several subcommands, defined once.
+
+Defaults and choices come from the library (:mod:`sim.defaults`); like every module of the
+command line, this one loads the library only when a command runs.
+"""
 
 from __future__ import annotations
 
 import click
 
-from sim.scenario import parse_assignment
+from sim.defaults import CONFIDENCE_LEVEL
 
 
 def _parse_sets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict:
+    from sim.scenario.loading import parse_assignment
+
     return dict(parse_assignment(v) for v in values)
 
 
 seed_option = click.option(
     "--seed", type=int, default=None, help="Random seed (default: fresh entropy, recorded)."
 )
-steps_option = click.option(
-    "--steps",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Weeks to simulate (default: the scenario's run.steps).",
-)
+
+
+def _count_option(flag: str, help: str):
+    """An optional whole number of at least 1 (``None`` when not given)."""
+    return click.option(flag, type=click.IntRange(min=1), default=None, help=help)
+
+
+steps_option = _count_option("--steps", "Weeks to simulate (default: the scenario's run.steps).")
+jobs_option = _count_option("--jobs", "Worker processes (default: all cores).")
 set_option = click.option(
     "--set",
     "overrides",
@@ -28,10 +37,26 @@ set_option = click.option(
     metavar="KEY=VALUE",
     help="Override a scenario value by dotted key, e.g. --set population.size=5000. Repeatable.",
 )
-out_option = click.option(
-    "--out", type=click.Path(file_okay=False), default=None, help="Folder to write results to."
-)
+
+
+def out_option(help: str = "Folder to write results to.", **kwargs):
+    """``--out DIR``: the folder a command writes into (``help`` and ``required`` differ)."""
+    return click.option("--out", type=click.Path(file_okay=False), help=help, **kwargs)
+
+
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+
+
+def format_option(formats: tuple[str, ...], help: str):
+    """``--format``: one of ``formats`` (from :mod:`sim.defaults`), the first by default."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(formats),
+        default=formats[0],
+        show_default=True,
+        help=help,
+    )
 
 
 def _split_names(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
@@ -46,9 +71,10 @@ outcomes_option = click.option(
     metavar="A,B,...",
     help="Run-level outcomes, comma-separated or repeated (default: the main outcomes).",
 )
-jobs_option = click.option(
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes (default: all cores).",
+level_option = click.option(
+    "--level",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=CONFIDENCE_LEVEL,
+    show_default=True,
+    help="Confidence level of the intervals.",
 )

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import click
 
-from sim.analysis.plots import FORMATS, plot_results
-from sim.cli.options import out_option, outcomes_option, quiet_option
+from sim.cli.options import format_option, out_option, outcomes_option, quiet_option
+from sim.defaults import FIGURE_FORMATS
 
 
 @click.command("plot")
 @click.argument("results_dir", metavar="DIR", type=click.Path(file_okay=False))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="png",
-    show_default=True,
-    help="File format of the figures.",
+@format_option(
+    FIGURE_FORMATS,
+    "File format of the figures.",
 )
 @outcomes_option
-@out_option
+@out_option("Folder for the figures (default: DIR/figures).")
 @quiet_option
 def plot_command(
     results_dir: str, fmt: str, outcomes: list[str] | None, out: str | None, quiet: bool
@@ -29,9 +25,8 @@ def plot_command(
     Writes timeseries, roles, outcomes (sweeps only) and main figures into DIR/figures (or
     --out) and prints their paths.
     """
-    import matplotlib
+    from sim.analysis.plots import plot_results
 
-    matplotlib.use("Agg")
     paths = plot_results(results_dir, out, fmt, outcomes or None)
     if not quiet:
         for path in paths:

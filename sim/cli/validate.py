@@ -1,15 +1,10 @@
-"""`sim validate`: check the model against the patterns of MODEL.md and the two cases."""
+"""`sim validate`: check the model against its patterns (docs/ODD.md) and the two cases."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from sim.validation import DEFAULT_ROOT_SEED, Context, format_report, run_validation
-
-QUICK_REPLICATES = 3
-FULL_REPLICATES = 20
+from sim.defaults import VALIDATION_QUICK_REPLICATES, VALIDATION_REPLICATES, VALIDATION_ROOT_SEED
 
 
 @click.command("validate")
@@ -17,14 +12,15 @@ FULL_REPLICATES = 20
     "--replicates",
     type=click.IntRange(min=2),
     default=None,
-    help=f"Replicates per condition (default {FULL_REPLICATES}; {QUICK_REPLICATES} with --quick).",
+    help=f"Replicates per condition (default {VALIDATION_REPLICATES}; "
+    f"{VALIDATION_QUICK_REPLICATES} with --quick).",
 )
 @click.option("--quick", is_flag=True, help="Small populations and few replicates (a smoke test).")
 @click.option(
     "--seed",
     "root_seed",
     type=click.IntRange(min=0),
-    default=DEFAULT_ROOT_SEED,
+    default=VALIDATION_ROOT_SEED,
     show_default=True,
     help="Root seed; every run's seed derives from it.",
 )
@@ -32,14 +28,18 @@ FULL_REPLICATES = 20
     "--scenarios",
     type=click.Path(file_okay=False, exists=True),
     default=None,
-    help="Folder holding millennium.toml and skolplattformen.toml (default: the repository's).",
+    help="Folder holding millennium.toml and skolplattformen.toml (default: the shipped ones).",
 )
 def validate_command(
     replicates: int | None, quick: bool, root_seed: int, scenarios: str | None
 ) -> None:
     """Run the pattern checks and print each measured value with its 95 % CI, the target
     and its source, and PASS/FAIL. Exit status 1 if any check fails."""
-    n = replicates or (QUICK_REPLICATES if quick else FULL_REPLICATES)
+    from pathlib import Path
+
+    from sim.validation import Context, format_report, run_validation
+
+    n = replicates or (VALIDATION_QUICK_REPLICATES if quick else VALIDATION_REPLICATES)
     ctx = Context(replicates=n, quick=quick, root_seed=root_seed)
     if scenarios is not None:
         ctx.scenarios_dir = Path(scenarios)

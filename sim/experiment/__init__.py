@@ -1,26 +1,35 @@
 """Experiments: factorial sweeps of scenarios with replicates, run crash-safely in parallel.
 
-``spec`` reads and checks experiment files, ``seeds`` derives every run's seed, ``runner``
-runs tasks on an engine, ``journal`` records finished runs, ``results`` writes the final
-files and ``sweep`` ties them together.
+``spec`` reads and checks experiment files, ``runner`` runs tasks on an engine
+(``lifeline`` keeps its workers from outliving the sweep), ``journal`` records finished
+runs, ``state`` what a sweep was started with, ``results`` writes the final files,
+``partial`` reads an unfinished sweep, ``export`` writes CSV for spreadsheets, and
+``sweep`` ties them together; every run's seed comes from :mod:`sim.seeding`.
 """
 
-from sim.experiment.runner import ENGINES, RunOutput, RunTask, default_jobs, execute
-from sim.experiment.seeds import run_seed
-from sim.experiment.spec import Condition, Experiment, load_experiment
-from sim.experiment.sweep import SweepResult, run_sweep, tasks
+from importlib import import_module
 
-__all__ = [
-    "ENGINES",
-    "Condition",
-    "Experiment",
-    "RunOutput",
-    "RunTask",
-    "SweepResult",
-    "default_jobs",
-    "execute",
-    "load_experiment",
-    "run_seed",
-    "run_sweep",
-    "tasks",
-]
+_EXPORTS = {
+    "ENGINES": "sim.experiment.runner",
+    "RunOutput": "sim.experiment.runner",
+    "RunTask": "sim.experiment.runner",
+    "default_jobs": "sim.experiment.runner",
+    "execute": "sim.experiment.runner",
+    "run_seed": "sim.seeding",
+    "MAX_RUNS": "sim.experiment.spec",
+    "Condition": "sim.experiment.spec",
+    "Experiment": "sim.experiment.spec",
+    "load_experiment": "sim.experiment.spec",
+    "SweepResult": "sim.experiment.sweep",
+    "plan": "sim.experiment.sweep",
+    "run_sweep": "sim.experiment.sweep",
+    "tasks": "sim.experiment.sweep",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    """Import on first use, so that e.g. the command line's options cost little."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'sim.experiment' has no attribute {name!r}")
+    return getattr(import_module(_EXPORTS[name]), name)

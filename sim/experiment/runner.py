@@ -9,38 +9,38 @@ finished run to one callback, so all engines share every line of result handling
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
+from sim.defaults import ENGINES
 from sim.errors import InputError
+from sim.experiment.journal import RunKey, encode_part
+from sim.experiment.lifeline import Lifeline, worker_context, worker_init
 from sim.outcomes import OUTCOMES
-from sim.run import RunResult, simulate
-from sim.scenario import Scenario
 
-ENGINES = ("local", "dask")
+if TYPE_CHECKING:
+    from sim.scenario import Scenario
+    from sim.simulation import RunResult
+
 IN_FLIGHT_PER_WORKER = 4
 RUNS_PER_WORKER_PROCESS = 25
 """Worker processes are replaced after this many runs (cheaply: they fork from a preloaded
-server). :func:`sim.run.simulate` already releases each model from Mesa 3.3's per-model id
+server). :func:`sim.simulation.simulate` already releases each model from Mesa 3.3's per-model id
 counters (``Agent._ids``, mesa/mesa#3179); recycling guards against any other leak in a
 run function."""
 MAX_ERROR_CHARS = 500
 
-RunFn = Callable[[Scenario, int, int], RunResult]
-"""What one run executes: ``run_fn(scenario, seed, steps)``, like :func:`sim.run.simulate`.
-It must be picklable (a module-level function) for the process and Dask engines."""
+RunFn = Callable[["Scenario", int, int], "RunResult"]
+"""What one run executes: ``run_fn(scenario, seed, steps)``, like :func:`sim.simulation.simulate`
+(the default, imported only where runs happen, so the ``sim`` process stays lean). It must
+be picklable (a module-level function) for the process and Dask engines."""
 
 
 @dataclass(frozen=True)
@@ -55,56 +55,78 @@ class Engine:
 
 @dataclass(frozen=True)
 class RunTask:
-    """One run to do: replicate ``replicate`` of condition ``point``."""
+    """One run to do: ``key`` is its identity ``(condition, world, replicate)``, ``point``
+    its condition's position (for people), ``inputs`` the hash of what it is made from."""
 
     point: int
-    replicate: int
+    key: RunKey
     seed: int
     steps: int
     scenario: Scenario
+    scenario_sha256: str = ""
+    inputs: str = ""
+
+    @property
+    def replicate(self) -> int:
+        return self.key[2]
 
 
 @dataclass
 class RunOutput:
-    """What comes back from a worker: the outcomes and time series, or the error."""
+    """What comes back from a worker: the outcomes and the time series as Parquet bytes,
+    or the error."""
 
-    point: int
-    replicate: int
-    seed: int
+    task: RunTask
     status: str  # "ok" or "failed"
     error: str = ""
     outcomes: dict[str, Any] = field(default_factory=dict)
-    timeseries: pd.DataFrame | None = None
+    part: bytes | None = None
     seconds: float = 0.0
     peak_rss_mib: float | None = None
 
-    def record(self) -> dict[str, Any]:
-        """The journal line (without the time series)."""
-        return {
-            "point": self.point,
-            "replicate": self.replicate,
-            "seed": self.seed,
+    @property
+    def key(self) -> RunKey:
+        return self.task.key
+
+    def record(self, part: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The journal line (``part``: the size and hash of the stored time series)."""
+        condition, world, replicate = self.task.key
+        record = {
+            "condition": condition,
+            "world": world,
+            "replicate": replicate,
+            "point": self.task.point,
+            "seed": self.task.seed,
+            "steps": self.task.steps,
+            "scenario": self.task.scenario_sha256,
+            "inputs": self.task.inputs,
             "status": self.status,
             "error": self.error,
             "outcomes": self.outcomes,
-            "seconds": round(self.seconds, 4),
-            "peak_rss_mib": self.peak_rss_mib,
         }
+        if part is not None:
+            record["part"] = part
+        record["seconds"] = round(self.seconds, 4)
+        record["peak_rss_mib"] = self.peak_rss_mib
+        return record
 
 
-def execute(run_fn: RunFn, task: RunTask) -> RunOutput:
+def execute(run_fn: RunFn | None, task: RunTask) -> RunOutput:
     """Do one run in a worker. A run that raises is returned as ``failed``, not raised.
 
-    Also notes the run's duration and the worker's peak memory so far (diagnostics kept in
-    the journal, never part of the results)."""
+    The time series is encoded as Parquet here, in the worker, so the ``sim`` process only
+    writes bytes. Also notes the run's duration and the worker's peak memory so far
+    (diagnostics kept in the journal, never part of the results)."""
+    if run_fn is None:
+        from sim.simulation import simulate as run_fn
     start = time.perf_counter()
-    out = RunOutput(task.point, task.replicate, task.seed, "ok")
+    out = RunOutput(replace(task, scenario=None), "ok")  # the scenario need not travel back
     try:
         result = run_fn(task.scenario, task.seed, task.steps)
         out.outcomes = {name: _plain(result.summary.get(name)) for name in OUTCOMES}
-        out.timeseries = pd.DataFrame(result.timeseries)
+        out.part = encode_part(result.timeseries)
     except Exception as exc:  # a failing run is data, not a crash of the sweep
-        out.status, out.error, out.outcomes, out.timeseries = "failed", one_line(exc), {}, None
+        out.status, out.error, out.outcomes, out.part = "failed", one_line(exc), {}, None
     out.seconds = time.perf_counter() - start
     out.peak_rss_mib = _peak_rss_mib()
     return out
@@ -126,7 +148,7 @@ def one_line(exc: BaseException) -> str:
 
 def _plain(value: Any) -> Any:
     """JSON-ready scalar: numpy scalars become Python numbers."""
-    if isinstance(value, np.generic):
+    if hasattr(value, "item") and not isinstance(value, (list, dict, str)):
         return value.item()
     return value
 
@@ -136,7 +158,7 @@ def run_tasks(
     executor: Executor,
     in_flight: int,
     on_done: Callable[[RunOutput], None],
-    run_fn: RunFn = simulate,
+    run_fn: RunFn | None = None,
 ) -> None:
     """Submit ``tasks`` keeping at most ``in_flight`` running; call ``on_done`` as each ends.
 
@@ -217,39 +239,27 @@ class InlineExecutor(Executor):
         return future
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """Fork workers from a server that has imported the model once: cheap to start and,
-    unlike plain fork, safe with threads. (Mesa sets the global start method to spawn on
-    import, so the context is chosen here explicitly.)"""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["sim.experiment.runner", "sim.model"])
-    return context
-
-
 @contextmanager
 def _process_executor(jobs: int) -> Iterator[Engine]:
+    lifeline = Lifeline()
     pool = ProcessPoolExecutor(
         max_workers=jobs,
-        mp_context=_worker_context(),
-        initializer=_ignore_sigint,
+        mp_context=worker_context(),
+        initializer=worker_init,
+        initargs=(lifeline.reader,),
         max_tasks_per_child=RUNS_PER_WORKER_PROCESS,
     )
     try:
         yield Engine("local", pool, jobs, IN_FLIGHT_PER_WORKER * jobs)
     except BaseException:
-        # Interrupted or failed: don't let queued runs finish, stop the workers now.
+        # Interrupted or failed: don't let queued runs finish, stop the workers now
+        # (they ignore SIGTERM and write nothing, so SIGKILL loses nothing).
         for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
+            process.kill()
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        lifeline.close()
 
 
 @contextmanager
@@ -265,7 +275,7 @@ def _dask_executor(jobs: int, scheduler: str | None) -> Iterator[Engine]:
     if scheduler:
         try:
             client = Client(scheduler, timeout="20s")
-        except (OSError, TimeoutError) as exc:
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:
             raise InputError(
                 f"cannot connect to {scheduler}: {one_line(exc)}", key="--scheduler"
             ) from None

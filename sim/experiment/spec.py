@@ -18,26 +18,34 @@ An experiment file is TOML with three tables (paths are relative to the file)::
 
 Everything is checked when the file is loaded, including the scenario of every condition,
 so a sweep never fails half-way on a typo. Every problem is an :class:`InputError` with a
-one-line message naming the file and the key.
+one-line message naming the file and the key. The number of runs is counted before any
+condition is built, and an experiment larger than ``max_runs`` is refused.
+
+A condition is identified by its factor values (:attr:`Condition.key`), not by its
+position, so adding a level or a replicate leaves every other run, and its seed, as it was.
 """
 
 from __future__ import annotations
 
-import difflib
+import dataclasses
 import hashlib
 import itertools
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
-from sim.errors import InputError
+from sim.defaults import MAX_RUNS
+from sim.errors import InputError, did_you_mean
 from sim.scenario import Scenario, scenario_from_dict
 from sim.scenario.loading import read_toml
 
 TABLES = ("experiment", "factors", "overrides")
+MAX_REPLICATES = 100_000
+STEPS_KEY = "run.steps"
 StrictInt = Annotated[int, Strict()]
 StrictStr = Annotated[str, Strict()]
 
@@ -49,8 +57,12 @@ class ExperimentTable(BaseModel):
 
     name: StrictStr = Field(description="Short name, used in tables, plots and the manifest.")
     scenario: StrictStr = Field(description="Base scenario file, relative to the experiment.")
-    replicates: StrictInt = Field(ge=1, description="Runs per condition, each with its own seed.")
-    seed: StrictInt = Field(ge=0, description="Root seed from which every run's seed is derived.")
+    replicates: StrictInt = Field(
+        ge=1, le=MAX_REPLICATES, description="Runs per condition, each with its own seed."
+    )
+    seed: StrictInt = Field(
+        ge=0, lt=2**63, description="Root seed from which every run's seed is derived."
+    )
     steps: StrictInt | None = Field(
         None, ge=1, le=2000, description="Weeks per run (default: the scenario's run.steps)."
     )
@@ -62,15 +74,28 @@ class ExperimentTable(BaseModel):
 
 @dataclass(frozen=True)
 class Condition:
-    """One cell of the full factorial: ``point`` is its index in declared order."""
+    """One cell of the full factorial.
+
+    ``point`` is its position in declared order (the first factor varies slowest);
+    ``key`` identifies it by its factor values, whatever their position, and is what a
+    run's seed and its place in the journal derive from. ``steps`` is its weeks per run.
+    """
 
     point: int
     label: str
     values: dict[str, Any]
     scenario: Scenario
+    steps: int
+    key: str = ""
+    scenario_sha256: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        return {"point": self.point, "label": self.label, "values": self.values}
+        return {"point": self.point, "label": self.label, "values": self.values, "key": self.key}
+
+    @property
+    def seed_key(self) -> int:
+        """The condition's identity as a non-negative integer, for seeding."""
+        return int(self.key, 16)
 
 
 @dataclass(frozen=True)
@@ -87,7 +112,8 @@ class Experiment:
     overrides: dict[str, Any]
     factors: dict[str, list[Any]]
     reference: dict[str, Any]
-    steps: int
+    steps: int | None
+    """Weeks per run; ``None`` when ``run.steps`` is a factor (see each condition)."""
     replicates: int
     seed: int
     conditions: tuple[Condition, ...]
@@ -96,31 +122,42 @@ class Experiment:
     def n_runs(self) -> int:
         return len(self.conditions) * self.replicates
 
-    def fingerprint(self) -> str:
-        """Hash of what determines results: the file and every condition's full scenario.
-
-        It changes when the experiment file or the scenario file it reads changes.
-        """
-        parts = [self.sha256] + [
-            json.dumps(c.scenario.model_dump(mode="json"), sort_keys=True) for c in self.conditions
-        ]
-        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
 
 def condition_label(values: dict[str, Any]) -> str:
     """``big_bang | low``: the factor values in declared order."""
     return " | ".join(str(v) for v in values.values())
 
 
-def load_experiment(path: str | Path) -> Experiment:
-    """Read, validate and expand an experiment file (see the module docstring)."""
+def canonical(value: Any) -> str:
+    """Canonical JSON: equal values give equal text (key order does not matter)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def is_experiment_file(path: str | Path) -> bool:
+    """Does ``path`` look like an experiment file (an ``[experiment]`` table)?"""
+    try:
+        return isinstance(read_toml(path).get("experiment"), dict)
+    except InputError:
+        return False
+
+
+def load_experiment(path: str | Path, *, max_runs: int = MAX_RUNS) -> Experiment:
+    """Read, validate and expand an experiment file (see the module docstring).
+
+    Refuses, before building anything, an experiment of more than ``max_runs`` runs."""
     p = Path(path)
     src = str(p)
     data = read_toml(p)
     text = p.read_text(encoding="utf-8")
+    if "experiment" not in data and set(data) & set(Scenario.model_fields):
+        raise InputError("this is a scenario file; use `sim run`", source=src)
     for table in data:
         if table not in TABLES:
-            raise InputError(f"unknown table{_suggest(table, TABLES)}", source=src, key=table)
+            raise InputError(f"unknown table{did_you_mean(table, TABLES)}", source=src, key=table)
     head = _experiment_table(data.get("experiment"), src)
     factors = _factors(data.get("factors"), src)
     overrides = _table(data.get("overrides", {}), src, "overrides")
@@ -129,6 +166,14 @@ def load_experiment(path: str | Path) -> Experiment:
             raise InputError(
                 "set both as a factor and as an override", source=src, key=f"overrides.{key}"
             )
+    if head.steps is not None and (STEPS_KEY in factors or STEPS_KEY in overrides):
+        where = "factors" if STEPS_KEY in factors else "overrides"
+        raise InputError(
+            f"set both here and as {STEPS_KEY} in [{where}]; keep one",
+            source=src,
+            key="experiment.steps",
+        )
+    _check_size(factors, head.replicates, max_runs, src)
 
     scenario_path = (p.parent / head.scenario).resolve()
     if not head.scenario or not scenario_path.is_file():
@@ -136,11 +181,14 @@ def load_experiment(path: str | Path) -> Experiment:
     base_data = read_toml(scenario_path)
     base = _base(base_data, overrides, src, scenario_path)
     for key, values in factors.items():
-        for value in values:
-            _check_factor(base_data, overrides, key, value, src, scenario_path)
+        resolved = [
+            _check_factor(base_data, overrides, key, value, src, scenario_path) for value in values
+        ]
+        _refuse_equivalent(key, values, resolved, src)
 
-    conditions = _conditions(base_data, overrides, factors, src, scenario_path)
+    conditions = _conditions(base_data, overrides, factors, src, scenario_path, head.steps)
     reference = _reference(head.reference, factors, conditions, src)
+    uniform = {c.steps for c in conditions}
     return Experiment(
         path=p,
         text=text,
@@ -152,7 +200,7 @@ def load_experiment(path: str | Path) -> Experiment:
         overrides=overrides,
         factors=factors,
         reference=reference,
-        steps=head.steps if head.steps is not None else base.run.steps,
+        steps=uniform.pop() if len(uniform) == 1 else None,
         replicates=head.replicates,
         seed=head.seed,
         conditions=conditions,
@@ -170,7 +218,7 @@ def _experiment_table(raw: Any, src: str) -> ExperimentTable:
         field = str(err["loc"][0]) if err["loc"] else ""
         key = f"experiment.{field}" if field else "experiment"
         if err["type"] == "extra_forbidden":
-            msg = f"unknown key{_suggest(field, tuple(ExperimentTable.model_fields))}"
+            msg = f"unknown key{did_you_mean(field, tuple(ExperimentTable.model_fields))}"
         elif err["type"] == "missing":
             msg = "missing required key"
         else:
@@ -199,10 +247,49 @@ def _factors(raw: Any, src: str) -> dict[str, list[Any]]:
             )
         if not isinstance(values, list) or not values:
             raise InputError("must be a non-empty list of values", source=src, key=f"factors.{key}")
-        seen = [json.dumps(v, sort_keys=True) for v in values]
+        if any(_has_nan(v) for v in values):
+            raise InputError("NaN is not a level", source=src, key=f"factors.{key}")
+        seen = [canonical(v) for v in values]
         if len(set(seen)) != len(seen):
             raise InputError("values repeat", source=src, key=f"factors.{key}")
     return factors
+
+
+def _has_nan(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, list):
+        return any(_has_nan(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nan(v) for v in value.values())
+    return False
+
+
+def _check_size(factors: dict[str, list[Any]], replicates: int, max_runs: int, src: str) -> None:
+    """Count the runs before building any condition; refuse more than ``max_runs``."""
+    conditions = math.prod(len(v) for v in factors.values())
+    runs = conditions * replicates
+    if runs > max_runs:
+        raise InputError(
+            f"{runs:,} runs ({conditions:,} conditions x {replicates:,} replicates) is more "
+            f"than the limit of {max_runs:,}; if you mean it, add --max-runs {runs}",
+            source=src,
+        )
+
+
+def _refuse_equivalent(key: str, values: list[Any], resolved: list[Any], src: str) -> None:
+    """Two levels that give the same scenario value (``1`` and ``1.0``, ``true`` and ``1``)
+    would run the same condition twice under two labels."""
+    seen: dict[str, Any] = {}
+    for value, got in zip(values, resolved, strict=True):
+        text = canonical(got)
+        if text in seen:
+            raise InputError(
+                f"levels {seen[text]!r} and {value!r} are the same value ({got!r})",
+                source=src,
+                key=f"factors.{key}",
+            )
+        seen[text] = value
 
 
 def _base(data: dict, overrides: dict, src: str, scenario_path: Path) -> Scenario:
@@ -218,15 +305,27 @@ def _base(data: dict, overrides: dict, src: str, scenario_path: Path) -> Scenari
 
 def _check_factor(
     data: dict, overrides: dict, key: str, value: Any, src: str, scenario_path: Path
-) -> None:
-    """Check one factor value on its own, so a bad value is blamed on its factor."""
+) -> Any:
+    """Check one factor value on its own, so a bad value is blamed on its factor; return
+    the value as the scenario holds it."""
     try:
-        scenario_from_dict(data, {**overrides, key: value}, source=str(scenario_path))
+        scenario = scenario_from_dict(data, {**overrides, key: value}, source=str(scenario_path))
     except InputError as exc:
         detail = exc.detail if exc.key == key else _detail(exc)
         raise InputError(
             f"value {value!r} rejected: {detail}", source=src, key=f"factors.{key}"
         ) from None
+    return resolved_value(scenario.model_dump(mode="json"), key, value)
+
+
+def resolved_value(dump: dict[str, Any], key: str, default: Any) -> Any:
+    """The value at dotted ``key`` of a scenario dump (``default`` if it has none)."""
+    node: Any = dump
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return default
+        node = node[part]
+    return node
 
 
 def _detail(exc: InputError) -> str:
@@ -234,7 +333,12 @@ def _detail(exc: InputError) -> str:
 
 
 def _conditions(
-    data: dict, overrides: dict, factors: dict[str, list[Any]], src: str, scenario_path: Path
+    data: dict,
+    overrides: dict,
+    factors: dict[str, list[Any]],
+    src: str,
+    scenario_path: Path,
+    steps: int | None,
 ) -> tuple[Condition, ...]:
     out = []
     for point, combo in enumerate(itertools.product(*factors.values())):
@@ -246,8 +350,66 @@ def _conditions(
             raise InputError(
                 f"condition '{label}' is impossible: {_detail(exc)}", source=src, key="factors"
             ) from None
-        out.append(Condition(point, label, values, scenario))
+        out.append(make_condition(point, values, scenario, steps))
     return tuple(out)
+
+
+def make_condition(
+    point: int, values: dict[str, Any], scenario: Scenario, steps: int | None
+) -> Condition:
+    """A condition with its identity: ``key`` hashes the factor values as the scenario
+    holds them (so ``1`` and ``1.0`` are one condition), ``scenario_sha256`` its full
+    resolved scenario; ``steps`` defaults to the scenario's ``run.steps``."""
+    dump = scenario.model_dump(mode="json")
+    identity = {k: resolved_value(dump, k, v) for k, v in values.items()}
+    return Condition(
+        point=point,
+        label=condition_label(values),
+        values=values,
+        scenario=scenario,
+        steps=scenario.run.steps if steps is None else steps,
+        key=sha256_text(canonical(identity))[:16],
+        scenario_sha256=sha256_text(canonical(dump)),
+    )
+
+
+def with_changes(
+    experiment: Experiment,
+    *,
+    replicates: int | None = None,
+    steps: int | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Experiment:
+    """A copy of ``experiment`` with other replicates or steps, or extra overrides.
+
+    Every condition's scenario is rebuilt and validated with the extra overrides, so the
+    copy is checked as thoroughly as the file it came from; the manifest of a sweep of
+    the copy records the overrides, replicates and steps actually used."""
+    extra = dict(overrides or {})
+    clash = sorted(set(extra) & set(experiment.factors))
+    if clash:
+        raise InputError(f"{clash[0]} is a factor of {experiment.name}; it cannot be overridden")
+    merged = {**experiment.overrides, **extra}
+    data = read_toml(experiment.scenario_path)
+    source = str(experiment.scenario_path)
+    new_steps = experiment.steps if steps is None else int(steps)
+    conditions = tuple(
+        make_condition(
+            c.point,
+            c.values,
+            scenario_from_dict(data, {**merged, **c.values}, source=source),
+            new_steps,
+        )
+        for c in experiment.conditions
+    )
+    return dataclasses.replace(
+        experiment,
+        base=scenario_from_dict(data, merged, source=source),
+        overrides=merged,
+        replicates=experiment.replicates if replicates is None else int(replicates),
+        steps=new_steps,
+        conditions=conditions,
+    )
 
 
 def _reference(
@@ -262,7 +424,7 @@ def _reference(
     for name in raw:
         if name not in factors:
             raise InputError(
-                f"'{name}' is not a factor{_suggest(name, tuple(factors))}", source=src, key=key
+                f"'{name}' is not a factor{did_you_mean(name, tuple(factors))}", source=src, key=key
             )
     for name, values in factors.items():
         if name not in raw:
@@ -272,8 +434,3 @@ def _reference(
                 f"{raw[name]!r} is not a value of factor '{name}' {values}", source=src, key=key
             )
     return {name: raw[name] for name in factors}
-
-
-def _suggest(word: str, candidates: tuple[str, ...]) -> str:
-    best = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{best[0]}'?)" if best else ""

@@ -1,65 +1,106 @@
 """A whole sweep: prepare the results folder, run what is not done yet, write the results.
 
-The folder holds ``sweep.json`` (written when the sweep starts: the experiment file's hash
-and a fingerprint of every condition's scenario), ``journal.jsonl`` and ``parts/`` (the
-crash-safe record of finished runs) and, at the end, ``runs.csv``, ``timeseries.parquet``,
+The folder holds ``sim-results.json`` (the marker that makes it sim's results, see
+:mod:`sim.outdir`), ``sweep.json`` (the experiment as it was when the current session
+started: seed, steps, overrides, the resolved base scenario, the conditions),
+``journal.jsonl`` and ``parts/`` (the crash-safe record of finished runs, see
+:mod:`sim.experiment.journal`) and, at the end, ``runs.csv``, ``timeseries.parquet``,
 ``manifest.json`` and the comparison tables.
+
+``--resume`` (``resume=True``) reuses every finished run whose identity and inputs are
+unchanged, after checking its part, and runs only the rest, so an interrupted sweep
+continues and an experiment with more replicates or levels runs only what is new. A change
+that alters finished runs (seed, steps, overrides, factors, the scenario) is refused in one
+line naming what changed.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
+import contextlib
+import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-from tqdm import tqdm
-
-from sim.analysis import write_comparison
 from sim.errors import InputError
-from sim.experiment.journal import JOURNAL, PARTS, Journal, write_part
+from sim.experiment import state as sweep_state
+from sim.experiment.export import EXPORT, EXPORT_FILE
+from sim.experiment.journal import JOURNAL, PART_PATTERN, PARTS, Journal, part_is_intact, write_part
 from sim.experiment.results import (
-    MANIFEST,
-    RUNS,
-    TIMESERIES,
+    FINAL_FILES,
     write_manifest,
     write_runs_csv,
     write_timeseries,
 )
 from sim.experiment.runner import RunFn, RunOutput, RunTask, open_engine, run_tasks
-from sim.experiment.seeds import run_seed
-from sim.experiment.spec import Experiment
-from sim.io import atomic_write_json, ensure_writable_dir
-from sim.run import simulate
+from sim.experiment.spec import Experiment, canonical, sha256_text
+from sim.experiment.state import STATE
+from sim.io import ensure_writable_dir, shown, warn
+from sim.outdir import (
+    check_force,
+    inspect,
+    lock_folder,
+    mark,
+    not_ours,
+    now,
+    refuse_links,
+    remove_own,
+)
+from sim.seeding import run_seed
 
-STATE = "sweep.json"
-COMPARISON = ("comparison.md", "comparison.csv")
-OWN_FILES = (STATE, JOURNAL, RUNS, TIMESERIES, MANIFEST, *COMPARISON)
+OWN_FILES = (STATE, JOURNAL, *FINAL_FILES)
+OWN_SUBFOLDERS = {
+    PARTS: rf"{PART_PATTERN}|p\d{{5}}-r\d{{5}}\.parquet",  # and parts of earlier versions
+    EXPORT: re.escape(EXPORT_FILE),
+}
+WORLD = 0
+"""Every run lives in world 0 until experiments sample uncertain worlds."""
+
+Warn = Callable[[str], None]
 
 
 @dataclass(frozen=True)
 class SweepResult:
     out_dir: Path
     counts: dict[str, int]
+    runs: int
     executed: int
     wall_seconds: float
     markdown: str
 
+    def summary(self) -> str:
+        """``16 runs (0 failed); 16 run in this session in 9.0 s``."""
+        return (
+            f"{self.runs} runs ({self.counts.get('failed', 0)} failed); {self.executed} run "
+            f"in this session in {self.wall_seconds:.1f} s"
+        )
 
-def tasks(experiment: Experiment, done: Journal | None = None) -> Iterator[RunTask]:
-    """Every run not yet in ``done``, condition by condition, replicate by replicate."""
+
+def plan(experiment: Experiment) -> Iterator[RunTask]:
+    """Every run of ``experiment`` in result order: condition, world, replicate."""
     for condition in experiment.conditions:
         for replicate in range(experiment.replicates):
-            if done is not None and (condition.point, replicate) in done:
-                continue
-            seed = run_seed(experiment.seed, condition.point, replicate)
-            yield RunTask(condition.point, replicate, seed, experiment.steps, condition.scenario)
+            seed = run_seed(experiment.seed, condition.seed_key, replicate)
+            inputs = {"scenario": condition.scenario_sha256, "steps": condition.steps, "seed": seed}
+            yield RunTask(
+                point=condition.point,
+                key=(condition.key, WORLD, replicate),
+                seed=seed,
+                steps=condition.steps,
+                scenario=condition.scenario,
+                scenario_sha256=condition.scenario_sha256,
+                inputs=sha256_text(canonical(inputs)),
+            )
+
+
+def tasks(experiment: Experiment, done: Journal | None = None) -> Iterator[RunTask]:
+    """Every run not yet in ``done``, in result order."""
+    for task in plan(experiment):
+        if done is None or task.key not in done:
+            yield task
 
 
 def run_sweep(
@@ -71,123 +112,242 @@ def run_sweep(
     scheduler: str | None = None,
     resume: bool = False,
     force: bool = False,
-    run_fn: RunFn = simulate,
+    run_fn: RunFn | None = None,
     progress: bool = True,
+    warn: Warn = warn,
+    about: dict[str, Any] | None = None,
 ) -> SweepResult:
     """Run ``experiment`` into ``out_dir`` and write the results (see the module docstring).
 
-    Raises :class:`InputError` if the folder already holds results (unless ``resume`` or
-    ``force``), or if ``resume`` finds a sweep of a different experiment.
+    Raises :class:`InputError` if the folder holds anything but a sweep of sim's (or, unless
+    ``resume`` or ``force``, any results), if another process is writing to it, or if
+    ``resume`` finds runs that the experiment would now make differently. ``about`` adds
+    fields to the folder's marker (the demo marks its folder as such).
     """
-    out, state = prepare_folder(Path(out_dir), experiment, resume=resume, force=force)
-    journal = Journal(out)
+    if resume and force:
+        raise InputError("choose one of --resume and --force", key="--resume")
+    out = Path(out_dir)
+    _check_occupant(out, experiment, resume=resume, force=force)  # before writing anything
+    ensure_writable_dir(out)
+    with lock_folder(out):
+        occupant = _check_occupant(out, experiment, resume=resume, force=force)
+        continuing = occupant.ours and not force
+        if occupant.ours and force:
+            check_force(out)
+            remove_own(out, OWN_FILES, OWN_SUBFOLDERS)
+        if not continuing:
+            mark(out, "sweep", experiment=experiment.name, **(about or {}))
+        return _session(
+            out,
+            experiment,
+            resume=continuing,
+            warn=warn,
+            jobs=jobs,
+            engine=engine,
+            scheduler=scheduler,
+            run_fn=run_fn,
+            progress=progress,
+        )
+
+
+def _check_occupant(out: Path, experiment: Experiment, *, resume: bool, force: bool):
+    occupant = inspect(out, legacy=(STATE, JOURNAL))
+    if occupant.kind == "new":
+        return occupant
+    if occupant.kind == "foreign":
+        raise not_ours(out)
+    if occupant.kind not in ("sweep", "legacy"):
+        raise InputError(
+            f"{shown(out)} holds the results of a single run (sim run), not a sweep; choose "
+            "another folder",
+            key="--out",
+        )
+    held = occupant.marker.get("experiment")
+    if force:
+        return occupant
+    if occupant.kind == "legacy":
+        raise InputError(
+            f"{shown(out)} holds a sweep written by an earlier version of sim; start afresh with "
+            "--force or choose a new folder",
+            key="--out",
+        )
+    if resume and held != experiment.name:
+        raise InputError(
+            f"{shown(out)} holds a sweep of experiment '{held}', not '{experiment.name}'; choose "
+            "another folder, or --force to replace it",
+            key="--out",
+        )
+    if not resume:
+        raise InputError(
+            f"{shown(out)} holds the results of a sweep of '{held}'; use --resume to continue or "
+            "extend it, or --force to start afresh",
+            key="--out",
+        )
+    return occupant
+
+
+def _session(
+    out: Path, experiment: Experiment, *, resume: bool, warn: Warn, **engine: Any
+) -> SweepResult:
+    refuse_links(out, [*OWN_FILES, *OWN_SUBFOLDERS])
     (out / PARTS).mkdir(exist_ok=True)
-    todo = experiment.n_runs - len(journal)
-    start_wall, start = _now(), time.perf_counter()
-    with (
-        open_engine(engine, jobs, scheduler) as opened,
-        journal,
-        _progress_bar(experiment.n_runs, len(journal), len(journal.failed), progress) as bar,
-    ):
-
-        def on_done(output: RunOutput) -> None:
-            if output.timeseries is not None:
-                table = pa.Table.from_pandas(output.timeseries, preserve_index=False)
-                write_part(out, output.point, output.replicate, table.replace_schema_metadata())
-            journal.append(output.record())
-            bar.update(1)
-            if output.status != "ok":
-                bar.set_postfix(failed=len(journal.failed), refresh=False)
-
-        run_tasks(tasks(experiment, journal), opened.executor, opened.in_flight, on_done, run_fn)
+    old = sweep_state.read(out) if resume else None
+    if resume and old is None and (out / STATE).exists():
+        warn(f"{STATE} is damaged; every finished run is checked against the experiment instead")
+    if old is not None:
+        changed = sweep_state.changed(old, experiment)
+        if changed:
+            raise InputError(
+                f"{changed} since the sweep in {shown(out)} started, which would change finished "
+                "runs; use --force to start afresh or choose a new folder",
+                key="--resume",
+            )
+    journal = Journal(out)
+    todo = _check_journal(out, experiment, journal, warn)
+    started = old.get("started") if old else None
+    state = sweep_state.write(out, experiment, started=started or now())
+    if todo:
+        for name in FINAL_FILES:  # they describe the runs of an earlier session
+            (out / name).unlink(missing_ok=True)
+    start_wall, start = now(), time.perf_counter()
+    executed, workers = _run(out, experiment, journal, todo, **engine)
     wall = time.perf_counter() - start
     timings = {
         "started": state["started"],
         "session_started": start_wall,
-        "finished": _now(),
+        "finished": now(),
         "wall_seconds": round(wall, 3),
-        "runs_executed": todo,
-        "runs_per_second": round(todo / wall, 3) if wall > 0 else None,
+        "runs_executed": executed,
+        "runs_per_second": round(executed / wall, 3) if wall > 0 else None,
     }
-    counts = write_runs_csv(out, experiment, journal)
-    write_timeseries(out, journal)
+    return _finish(out, experiment, journal, timings, executed, engine["engine"], workers)
+
+
+def _check_journal(out: Path, experiment: Experiment, journal: Journal, warn: Warn) -> int:
+    """Check every recorded run against the experiment and its part; forget those whose
+    part is missing or damaged. Returns how many runs are still to do."""
+    if journal.ignored:
+        warn(f"ignored {journal.ignored} damaged line(s) in {JOURNAL}; their runs run again")
+    planned = 0
+    damaged = []
+    keys = set()
+    with journal.reader() if len(journal) else contextlib.nullcontext() as read:
+        for task in plan(experiment):
+            planned += 1
+            keys.add(task.key)
+            if task.key not in journal:
+                continue
+            record = read(task.key)
+            if record["inputs"] != task.inputs:
+                raise InputError(_changed_run(record, task), key="--resume")
+            if record["status"] == "ok" and not part_is_intact(out, task.key, record["part"]):
+                damaged.append(task.key)
+    for key in damaged:
+        journal.forget(key)
+    if damaged:
+        warn(f"{len(damaged)} finished run(s) have a missing or damaged part and run again")
+    stray = sum(1 for key in journal.index if key not in keys)
+    if stray:
+        warn(f"{stray} finished run(s) in {JOURNAL} are not part of the experiment; left out")
+    return planned - sum(1 for key in journal.index if key in keys)
+
+
+def _changed_run(record: dict[str, Any], task: RunTask) -> str:
+    fields = [
+        name
+        for name, old, new in (
+            ("seed", record.get("seed"), task.seed),
+            ("steps", record.get("steps"), task.steps),
+            ("scenario", record.get("scenario"), task.scenario_sha256),
+        )
+        if old != new
+    ]
+    what = " and ".join(fields) or "inputs"
+    return (
+        f"the finished run (condition {task.point}, replicate {task.replicate}) was made with "
+        f"another {what}; use --force to start afresh or choose a new folder"
+    )
+
+
+def _run(
+    out: Path,
+    experiment: Experiment,
+    journal: Journal,
+    todo: int,
+    *,
+    jobs: int | None,
+    engine: str,
+    scheduler: str | None,
+    run_fn: RunFn | None,
+    progress: bool,
+) -> tuple[int, int]:
+    """Run what is not done; return how many runs this session executed, and on how many
+    workers."""
+    if not todo:
+        return 0, 0
+    executed = 0
+    done = experiment.n_runs - todo
+    with (
+        open_engine(engine, jobs, scheduler) as opened,
+        journal,
+        _progress_bar(experiment.n_runs, done, journal.failed(), progress) as bar,
+    ):
+
+        def on_done(output: RunOutput) -> None:
+            nonlocal executed
+            part = None if output.part is None else write_part(out, output.key, output.part)
+            journal.append(output.record(part))
+            executed += 1
+            if bar is not None:
+                bar.update(1)
+                if output.status != "ok":
+                    bar.set_postfix(failed=journal.failed(), refresh=False)
+
+        if opened.workers > 1:
+            # Load what the final tables need while the workers start, not after the runs.
+            import sim.analysis  # noqa: F401
+
+        run_tasks(tasks(experiment, journal), opened.executor, opened.in_flight, on_done, run_fn)
+    return executed, opened.workers
+
+
+def _finish(
+    out: Path,
+    experiment: Experiment,
+    journal: Journal,
+    timings: dict[str, Any],
+    executed: int,
+    engine: str,
+    workers: int,
+) -> SweepResult:
+    from sim.analysis import write_comparison
+
+    counts = write_runs_csv(out, experiment, journal, plan(experiment))
+    write_timeseries(out, journal, plan(experiment))
     write_manifest(
-        out, experiment, counts=counts, timings=timings, engine=engine, jobs=opened.workers
+        out,
+        experiment,
+        counts=counts,
+        timings=timings,
+        engine=engine,
+        jobs=workers,
     )
     markdown = write_comparison(out)
-    return SweepResult(out, dict(counts), todo, wall, markdown)
+    return SweepResult(
+        out, dict(counts), experiment.n_runs, executed, timings["wall_seconds"], markdown
+    )
 
 
-def prepare_folder(
-    out: Path, experiment: Experiment, *, resume: bool, force: bool
-) -> tuple[Path, dict[str, Any]]:
-    """Check the results folder and return it with the sweep's state (new or resumed)."""
-    if resume and force:
-        raise InputError("choose one of --resume and --force", key="--resume")
-    state_path = out / STATE
-    occupied = out.is_dir() and any(out.iterdir())
-    if occupied and force:
-        _remove_own_files(out)
-    elif occupied and resume and state_path.is_file():
-        return out, _resumable_state(state_path, experiment)
-    elif occupied:
-        what = "holds the results of a sweep" if state_path.is_file() else "is not empty"
-        hint = (
-            "; use --resume to continue it or --force to start afresh"
-            if state_path.is_file()
-            else "; choose a new folder"
-        )
-        raise InputError(f"'{out}' {what}{hint}", key="--out")
-    ensure_writable_dir(out)
-    state = {
-        "experiment": experiment.name,
-        "sha256": experiment.sha256,
-        "fingerprint": experiment.fingerprint(),
-        "runs": experiment.n_runs,
-        "started": _now(),
-    }
-    atomic_write_json(state_path, state)
-    return out, state
+def _progress_bar(total: int, done: int, failed: int, enabled: bool):
+    if not (enabled and sys.stderr.isatty()):
+        return contextlib.nullcontext()
+    from tqdm import tqdm
 
-
-def _resumable_state(state_path: Path, experiment: Experiment) -> dict[str, Any]:
-    try:
-        state = json.loads(state_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(f"cannot read {state_path}: {exc}", key="--resume") from None
-    if state.get("sha256") != experiment.sha256:
-        raise InputError(
-            f"{experiment.path} changed since the sweep in '{state_path.parent}' started; "
-            "use --force to start afresh",
-            key="--resume",
-        )
-    if state.get("fingerprint") != experiment.fingerprint():
-        raise InputError(
-            f"the scenario {experiment.scenario_path} changed since the sweep in "
-            f"'{state_path.parent}' started; use --force to start afresh",
-            key="--resume",
-        )
-    return state
-
-
-def _remove_own_files(out: Path) -> None:
-    """--force: remove what a sweep writes, and nothing else."""
-    for name in OWN_FILES:
-        (out / name).unlink(missing_ok=True)
-    shutil.rmtree(out / PARTS, ignore_errors=True)
-
-
-def _progress_bar(total: int, done: int, failed: int, enabled: bool) -> tqdm:
     return tqdm(
         total=total,
         initial=done,
         unit="run",
         desc="sweep",
         dynamic_ncols=True,
-        disable=not (enabled and sys.stderr.isatty()),
         postfix={"failed": failed},
     )
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -2,8 +2,8 @@
 
 Each function takes plain numbers and NumPy arrays and returns new values, so every
 mechanism can be tested on hand-built inputs. :class:`sim.model.model.RolloutModel` calls
-them in the order of ``MODEL.md``: decide, build and localise, test, train, go live, work,
-feel, accept or avoid, account.
+them in the order of the weekly schedule in ``docs/ODD.md``: decide, build and localise,
+test, train, go live, work, feel, accept or avoid, account.
 
 References (full list in docs/ODD.md): Goel & Okumoto 1979 (defect discovery); Brooks 1975
 (coordination overhead); Sakasegawa 1977 (waiting in a multi-server queue); Bass 1969

@@ -7,6 +7,7 @@ from sim.scenario.loading import (
     parse_assignment,
     scenario_from_dict,
     scenario_to_toml,
+    schema_field,
 )
 from sim.scenario.schema import INVOLVEMENT_PRESETS, STRATEGIES, Scenario
 
@@ -20,4 +21,5 @@ __all__ = [
     "parse_assignment",
     "scenario_from_dict",
     "scenario_to_toml",
+    "schema_field",
 ]

@@ -7,7 +7,6 @@ table before validation, so they are checked exactly like values written in the 
 from __future__ import annotations
 
 import copy
-import difflib
 import tomllib
 import typing
 from pathlib import Path
@@ -15,8 +14,9 @@ from typing import Any
 
 import tomli_w
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
-from sim.errors import InputError
+from sim.errors import InputError, did_you_mean, nearest
 from sim.scenario.schema import REPLACED, Population, Scenario
 
 
@@ -95,7 +95,13 @@ def apply_overrides(
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
-    """Parse ``KEY=VALUE`` from the command line; VALUE is read as TOML, else as a string."""
+    """Parse ``KEY=VALUE`` from the command line; VALUE is read as TOML, else as a string.
+
+    >>> parse_assignment("population.size=5000")
+    ('population.size', 5000)
+    >>> parse_assignment("rollout.strategy=big_bang")
+    ('rollout.strategy', 'big_bang')
+    """
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
@@ -129,6 +135,31 @@ def flat_keys(model: type[BaseModel] = Scenario, prefix: str = "") -> list[str]:
     return keys
 
 
+def schema_field(key: str) -> FieldInfo:
+    """The schema field of a dotted scenario key (role keys: ``population.roles.NAME.x``,
+    with any role name in place of ``NAME``).
+
+    Raises :class:`InputError` naming ``key`` for a malformed or unknown key (with the
+    nearest valid one) and for a key that names a table rather than a value.
+    """
+    model: type[BaseModel] = Scenario
+    parts = key.split(".")
+    if not all(parts):
+        raise InputError("malformed key", key=key)
+    i = 0
+    while True:
+        field = model.model_fields.get(parts[i])
+        sub = _submodel(field.annotation) if field is not None else None
+        if field is None or (sub is None and i != len(parts) - 1):
+            raise InputError(f"unknown scenario key{_suggest(parts)}", key=key)
+        if sub is None:
+            return field
+        i += 2 if typing.get_origin(field.annotation) is dict else 1
+        if i >= len(parts):
+            raise InputError("is a table of the scenario, not a value", key=key)
+        model = sub
+
+
 def _submodel(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
@@ -160,10 +191,8 @@ def _suggest(loc: list[str]) -> str:
     if len(loc) >= 3 and loc[:2] == ["population", "roles"]:
         candidates = [c.replace(".NAME.", f".{loc[2]}.") for c in candidates]
     dotted = ".".join(loc)
-    best = difflib.get_close_matches(dotted, candidates, n=1, cutoff=0.6)
-    if not best:
-        leaf = difflib.get_close_matches(
-            loc[-1], [c.rsplit(".", 1)[-1] for c in candidates], n=1, cutoff=0.7
-        )
-        best = [c for c in candidates if leaf and c.endswith("." + leaf[0])][:1]
-    return f" (did you mean '{best[0]}'?)" if best else ""
+    if nearest(dotted, candidates) is None:  # a misspelt last part under a misspelt table
+        leaf = nearest(loc[-1], [c.rsplit(".", 1)[-1] for c in candidates], cutoff=0.7)
+        candidates = [c for c in candidates if leaf and c.endswith("." + leaf)][:1]
+        return f" (did you mean '{candidates[0]}'?)" if candidates else ""
+    return did_you_mean(dotted, candidates)

@@ -2,7 +2,7 @@
 case fact, each labelled **calibrated** or **independent**.
 
 Each check runs the model over replicates and returns a
-:class:`~sim.validation.runner.CheckResult` with the measured mean, its 95 % CI over
+:class:`~sim.validation.context.CheckResult` with the measured mean, its 95 % CI over
 replicates (Monte Carlo precision, not uncertainty about the world), the target range, the
 target's source and its kind:
 
@@ -29,9 +29,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from sim.run import RunResult
+from sim.simulation import RunResult
+from sim.validation.context import CheckResult, Context, Target, result
 from sim.validation.probes import UserProbe, burnout_share, probe_users
-from sim.validation.runner import CheckResult, Context, Target, result
 
 CALIBRATED, INDEPENDENT = "calibrated", "independent"
 

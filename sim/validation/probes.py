@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.model import RolloutModel, UsageState
-from sim.run import release
 from sim.scenario import Scenario
+from sim.simulation import release
 
 LIVE_STATES = (UsageState.LIVE, UsageState.ADOPTED, UsageState.WORKAROUND)
 

@@ -1,12 +1,14 @@
-"""Running the pattern checks: seeds, replicates, confidence intervals, a report.
+"""What a pattern check works with: targets, results, and a context that runs the model.
 
 Every run's seed is derived from one root seed and the run's identity,
 ``numpy.random.SeedSequence(root, spawn_key=(check_group, replicate))``, so results do not
 depend on the order in which checks run. Runs inside one check group share seeds (common
 random numbers), which sharpens the comparisons between conditions.
 
-Confidence intervals are Student-t intervals of the mean over replicates (Lee et al. 2015,
-JASSS 18(4):4, recommend reporting intervals, not only means).
+Confidence intervals are Student t intervals of the mean over replicates,
+:func:`sim.analysis.stats.mean_ci` (Lee et al. 2015, JASSS 18(4):4, recommend reporting
+intervals, not only means). The checks themselves are in :mod:`sim.validation.patterns`;
+running them all and the report are in :mod:`sim.validation.report`.
 """
 
 from __future__ import annotations
@@ -16,14 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from sim.analysis.stats import mean_ci as stats_mean_ci
-from sim.experiment.seeds import run_seed
-from sim.run import RunResult, simulate
+from sim import shipped
+from sim.analysis.stats import mean_ci
+from sim.defaults import VALIDATION_REPLICATES, VALIDATION_ROOT_SEED
 from sim.scenario import Scenario, load_scenario, scenario_from_dict
+from sim.seeding import run_seed
+from sim.simulation import RunResult, simulate
 
-DEFAULT_ROOT_SEED = 20251125
 QUICK_SIZE = 300
 QUICK_MIN_PER_ROLE = 40
 QUICK_MAX_UNITS = 30
@@ -64,10 +65,10 @@ class CheckResult:
     context: dict[str, float] = field(default_factory=dict)
     note: str = ""
     kind: str = "independent"
-    deviation: str = ""
-    """Why the model is known to fail this check (empty for an ordinary check)."""
     """``calibrated``: a target the scenario was tuned to (the check shows the calibration
     held); ``independent``: no parameter was tuned to it."""
+    deviation: str = ""
+    """Why the model is known to fail this check (empty for an ordinary check)."""
 
     @property
     def source(self) -> str:
@@ -78,13 +79,6 @@ class CheckResult:
         if self.passed:
             return "PASS"
         return "FAIL, known deviation" if self.deviation else "FAIL"
-
-
-def mean_ci(values: list[float] | np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and Student-t confidence interval (:func:`sim.analysis.stats.mean_ci`); with
-    fewer than two values the interval is the mean itself, so a report never shows NaN."""
-    m, lo, hi = stats_mean_ci(values, level)
-    return (m, m, m) if math.isnan(lo) else (m, lo, hi)
 
 
 def result(
@@ -101,7 +95,8 @@ def result(
     note: str = "",
 ) -> CheckResult:
     """Build a :class:`CheckResult`: the check passes when the mean is inside the target
-    (and ``extra_ok``, a condition the check states in its note, holds)."""
+    (and ``extra_ok``, a condition the check states in its note, holds). With fewer than
+    two values the interval is undefined (NaN) and the report says so."""
     m, lo, hi = mean_ci(values)
     return CheckResult(
         key=key,
@@ -119,19 +114,14 @@ def result(
     )
 
 
-def default_scenarios_dir() -> Path:
-    """The repository's ``scenarios`` folder (the case files live there)."""
-    return Path(__file__).resolve().parents[2] / "scenarios"
-
-
 @dataclass
 class Context:
     """What a check needs: replicates, seeds, scenarios (shrunk in quick mode), runs."""
 
-    replicates: int = 20
+    replicates: int = VALIDATION_REPLICATES
     quick: bool = False
-    root_seed: int = DEFAULT_ROOT_SEED
-    scenarios_dir: Path = field(default_factory=default_scenarios_dir)
+    root_seed: int = VALIDATION_ROOT_SEED
+    scenarios_dir: Path = field(default_factory=shipped.scenarios_dir)
     _cache: dict[Any, RunResult] = field(default_factory=dict, repr=False)
 
     def seed(self, group: int, replicate: int) -> int:
@@ -169,54 +159,3 @@ class Context:
 
     def runs(self, scenario: Scenario, group: int) -> list[RunResult]:
         return [self.run(scenario, group, r) for r in range(self.replicates)]
-
-
-def run_validation(ctx: Context, checks=None) -> list[CheckResult]:
-    """Run ``checks`` (default: every check in :data:`sim.validation.patterns.CHECKS`)."""
-    from sim.validation.patterns import CHECKS
-
-    return [check(ctx) for check in (checks or CHECKS)]
-
-
-def _fmt(value: float) -> str:
-    if math.isnan(value):
-        return "nan"
-    return f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
-
-
-def format_report(results: list[CheckResult], ctx: Context) -> str:
-    """A plain-text report: one block per check, then the tally."""
-    mode = "quick" if ctx.quick else "full"
-    lines = [
-        f"sim validate: {len(results)} checks, {ctx.replicates} replicate(s) each, {mode} mode, "
-        f"root seed {ctx.root_seed}",
-        "",
-    ]
-    for r in results:
-        lines.append(f"[{r.status}] {r.key:>3} {r.title} ({r.kind})")
-        lines.append(
-            f"        measured {_fmt(r.measured)} (95 % CI {_fmt(r.ci[0])} to {_fmt(r.ci[1])}) "
-            f"{r.unit}; target {r.target.describe()}"
-        )
-        lines.append(f"        source: {r.source}")
-        for name, value in r.context.items():
-            lines.append(f"        {name}: {_fmt(value)}")
-        if r.note:
-            lines.append(f"        note: {r.note}")
-        if r.deviation and not r.passed:
-            lines.append(f"        known deviation: {r.deviation}")
-    failed = [r for r in results if not r.passed and not r.deviation]
-    known = [r for r in results if not r.passed and r.deviation]
-    tally = f"{len(results) - len(failed) - len(known)} passed, {len(failed)} failed"
-    if known:
-        tally += f", {len(known)} failed as known deviations"
-    for kind in ("independent", "calibrated"):
-        mine = [r for r in results if r.kind == kind]
-        tally += f"; {kind}: {sum(r.passed for r in mine)} of {len(mine)} passed"
-    lines += [
-        "",
-        tally,
-        "calibrated: the scenario was tuned to this target, so passing shows the calibration "
-        "held; independent: no parameter was tuned to it.",
-    ]
-    return "\n".join(lines)

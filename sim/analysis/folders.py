@@ -67,11 +67,14 @@ class Results:
 
 def load_results(path: str | Path) -> Results:
     """Load a sweep folder or a single-run folder; :class:`InputError` if it is neither."""
-    folder = Path(path)
-    if not folder.is_dir():
-        raise InputError(f"no results folder '{folder}'", key="DIR")
+    from sim.outdir import results_folder
+
+    folder = results_folder(path)
     if (folder / "manifest.json").exists():
         return _load_sweep(folder)
+    partial = _load_partial(folder)
+    if partial is not None:
+        return partial
     if (folder / "summary.json").exists() or (folder / "timeseries.csv").exists():
         return _load_run(folder)
     raise InputError(
@@ -94,11 +97,37 @@ def _read_json(path: Path) -> dict:
         raise InputError(f"cannot read '{path}': {exc}", key="DIR") from None
 
 
+def _load_partial(folder: Path) -> Results | None:
+    """An unfinished sweep: its finished runs, with a warning (sim.experiment.partial)."""
+    from sim.experiment.partial import load_partial
+    from sim.io import warn
+
+    partial = load_partial(folder)
+    if partial is None:
+        return None
+    warn(partial.message)
+    return _sweep_results(folder, partial.manifest, partial.runs, partial.timeseries())
+
+
 def _load_sweep(folder: Path) -> Results:
+    from sim.analysis.comparison import read_manifest, read_runs
+
     _require(folder, SWEEP_FILES)
-    manifest = _read_json(folder / "manifest.json")
-    runs = pd.read_csv(folder / "runs.csv")
-    ts = pd.read_parquet(folder / "timeseries.parquet")
+    manifest = read_manifest(folder / "manifest.json")
+    runs = read_runs(folder / "runs.csv")
+    try:
+        ts = pd.read_parquet(folder / "timeseries.parquet")
+    except (OSError, ValueError) as exc:  # pyarrow's errors are ValueErrors or OSErrors
+        raise InputError(
+            f"cannot read: {type(exc).__name__}", source=str(folder / "timeseries.parquet")
+        ) from None
+    missing = [c for c in ("point", "replicate", "step") if c not in ts.columns]
+    if missing:
+        raise InputError(f"no column {missing[0]!r}", source=str(folder / "timeseries.parquet"))
+    return _sweep_results(folder, manifest, runs, ts)
+
+
+def _sweep_results(folder: Path, manifest: dict, runs: pd.DataFrame, ts: pd.DataFrame) -> Results:
     conditions = {int(c["point"]): str(c["label"]) for c in manifest.get("conditions", [])}
     for point, label in runs.groupby("point")["condition"].first().items():
         conditions.setdefault(int(point), str(label))
@@ -119,11 +148,15 @@ def _load_sweep(folder: Path) -> Results:
 def _load_run(folder: Path) -> Results:
     _require(folder, RUN_FILES)
     summary = _read_json(folder / "summary.json")
-    return run_results(pd.read_csv(folder / "timeseries.csv"), summary.get("scenario"), folder)
+    ts = pd.read_csv(folder / "timeseries.csv")
+    return run_results(ts, summary.get("scenario"), folder, label=summary.get("label"))
 
 
 def run_results(
-    timeseries: pd.DataFrame, scenario: Mapping | Any | None = None, path: Path | None = None
+    timeseries: pd.DataFrame,
+    scenario: Mapping | Any | None = None,
+    path: Path | None = None,
+    label: str | None = None,
 ) -> Results:
     """Wrap one run's time series (and optionally its resolved scenario) as :class:`Results`.
 
@@ -134,7 +167,7 @@ def run_results(
     if "step" not in timeseries.columns:
         raise InputError("the time series has no 'step' column", key="timeseries")
     ts = timeseries.assign(point=0, replicate=0)
-    name = ((scenario or {}).get("meta") or {}).get("name") or "run"
+    name = label or ((scenario or {}).get("meta") or {}).get("name") or "run"
     return Results(
         path=path,
         kind="run",
