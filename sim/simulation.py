@@ -13,7 +13,7 @@ import pandas as pd
 
 from sim.io import atomic_write, atomic_write_json, package_versions
 from sim.scenario import Scenario
-from sim.seeding import fresh_seed
+from sim.seeding import check_seed, fresh_seed
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def simulate(
     """
     from sim.model import RolloutModel
 
-    seed = fresh_seed() if seed is None else int(seed)
+    seed = fresh_seed() if seed is None else check_seed(seed, key="seed")
     model = RolloutModel(scenario=scenario, seed=seed)
     try:
         steps = model.scenario.run.steps if steps is None else int(steps)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from sim.cli.options import format_option, out_option, outcomes_option, quiet_option
+from sim.cli.options import PathType, format_option, out_option, outcomes_option, quiet_option
 from sim.defaults import FIGURE_FORMATS
 
 
 @click.command("plot")
-@click.argument("results_dir", metavar="DIR", type=click.Path(file_okay=False))
+@click.argument("results_dir", metavar="DIR", type=PathType(file_okay=False))
 @format_option(
     FIGURE_FORMATS,
     "File format of the figures.",

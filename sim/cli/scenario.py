@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sim.cli.options import set_option
+from sim.cli.options import PathType, set_option
 
 
 @click.group("scenario")
@@ -13,7 +13,7 @@ def scenario_group() -> None:
 
 
 @scenario_group.command("validate")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=PathType(dir_okay=False))
 @set_option
 def validate_command(file: str, overrides: dict) -> None:
     """Check FILE; print 'ok' or a one-line error (exit status 2)."""
@@ -24,7 +24,7 @@ def validate_command(file: str, overrides: dict) -> None:
 
 
 @scenario_group.command("show")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=PathType(dir_okay=False))
 @set_option
 def show_command(file: str, overrides: dict) -> None:
     """Print FILE resolved, with every default filled in, as TOML."""
