@@ -67,6 +67,11 @@ def test_a_huge_value_is_cut():
     assert "adoption.p" in message and "characters)" in message
 
 
+def test_usage_errors_of_the_command_line_are_cut_too():
+    message = refused("run", DEFAULT, "--" + "x" * 100_000)
+    assert "No such option" in message and "characters)" in message
+
+
 # --- seeds ------------------------------------------------------------------------------
 
 
