@@ -34,9 +34,23 @@ def show_command(file: str, overrides: dict) -> None:
 
 
 @scenario_group.command("keys")
-def keys_command() -> None:
+@click.option(
+    "--long", "long_", is_flag=True, help="With each key's default, unit, range and meaning."
+)
+def keys_command(long_: bool) -> None:
     """List every valid dotted key (NAME stands for a role's name)."""
-    from sim.scenario import flat_keys
+    if not long_:
+        from sim.scenario import flat_keys
 
-    for key in flat_keys():
-        click.echo(key)
+        for key in flat_keys():
+            click.echo(key)
+        return
+    import textwrap
+
+    from sim.docs import parameters
+
+    for i, p in enumerate(parameters()):
+        default = f'"{p.default}"' if isinstance(p.value, str) else p.default
+        facts = [f"default {default}", *(x for x in (p.unit, p.range) if x != "-")]
+        click.echo(("\n" if i else "") + f"{p.key}  ({'; '.join(facts)})")
+        click.echo(textwrap.fill(p.meaning, 88, initial_indent="    ", subsequent_indent="    "))
