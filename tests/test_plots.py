@@ -52,7 +52,7 @@ def _run_series(
         w + (SHIFTS[replicate] if strategy == "phased" and w > 10 else 0) for w in GOLIVES[strategy]
     ]
     share = 1 / len(golives)
-    waves = sum((t >= g).astype(float) for g in golives)
+    waves = sum((t > g).astype(float) for g in golives)  # live during week g: from step g + 1
     live = sum(share * (t >= g) for g in golives)
     pain = 0.5 if involvement == "low" else 0.25
     hump = sum(pain * share * (t >= g) * np.exp(-np.clip(t - g, 0, None) / 6) for g in golives)
@@ -283,8 +283,32 @@ def test_golive_weeks_are_the_median_over_replicates(tmp_path):
     assert g.loc[g["point"] == 2, "week"].tolist() == [10, 20, 30]
 
 
+def test_golive_marks_agree_with_the_models_golive_weeks():
+    """The model counts weeks from 0 and records a wave that goes live during week w as
+    ``first_golive_week = w``; the time series shows it live from step w + 1 (the state
+    after week w). The marks must say w, as the outcome and the scenario do."""
+    from sim.scenario import load_scenario
+    from sim.simulation import simulate
+
+    scenario = load_scenario(
+        None,
+        {
+            "population.size": 80,
+            "population.units": 4,
+            "rollout.first_golive_week": 6,
+            "rollout.wave_interval_weeks": 3,
+            "governance.schedule_pressure": 1.0,
+        },
+    )
+    result = simulate(scenario, seed=3, steps=20)
+    marks = plots.golive_weeks(result.timeseries.assign(point=0, replicate=0))
+    assert marks["week"].tolist()[0] == result.summary["first_golive_week"] == 6
+    assert marks["week"].tolist()[-1] == result.summary["last_golive_week"]
+    assert len(marks) == 4
+
+
 def test_golive_weeks_report_a_wave_reached_by_few_replicates():
-    waves = [[0, 1, 1, 1], [0, 1, 1, 2], [0, 1, 1, 1]]
+    waves = [[0, 0, 1, 1], [0, 0, 1, 2], [0, 0, 1, 1]]
     ts = pd.DataFrame(
         {
             "point": 0,
@@ -294,7 +318,7 @@ def test_golive_weeks_report_a_wave_reached_by_few_replicates():
         }
     )
     g = plots.golive_weeks(ts)
-    assert g[["wave", "week"]].values.tolist() == [[1, 1], [2, 3]]
+    assert g[["wave", "week"]].values.tolist() == [[1, 1], [2, 2]]
     assert_allclose(g["reached"], [1.0, 1 / 3])
 
 

@@ -133,10 +133,13 @@ def band(timeseries: pd.DataFrame, column: str, level: float = CONFIDENCE_LEVEL)
 
 def golive_weeks(timeseries: pd.DataFrame) -> pd.DataFrame:
     """Go-live weeks per condition: for each wave ``k``, the median over replicates of the
-    first step at which ``waves_live >= k``, and the share of replicates (``reached``)
-    in which wave ``k`` went live at all.
+    week in which wave ``k`` went live, and the share of replicates (``reached``) in which
+    it went live at all.
 
-    The median is robust to the odd replicate whose go-live the board postponed.
+    Weeks are counted as the model counts them (``first_golive_week``): a wave that goes
+    live during week ``w`` shows in the time series from step ``w + 1`` (the state after
+    that week), so the week is the first step with ``waves_live >= k``, minus one. The
+    median is robust to the odd replicate whose go-live the board postponed.
     """
     rows = []
     for point, ts in timeseries.groupby("point"):
@@ -145,7 +148,7 @@ def golive_weeks(timeseries: pd.DataFrame) -> pd.DataFrame:
             waves = run["waves_live"].to_numpy(dtype=float)
             steps = run["step"].to_numpy()
             for k in range(1, int(np.nanmax(waves, initial=0)) + 1):
-                firsts.setdefault(k, []).append(int(steps[np.argmax(waves >= k)]))
+                firsts.setdefault(k, []).append(int(steps[np.argmax(waves >= k)]) - 1)
         n_reps = ts["replicate"].nunique()
         for k, weeks in sorted(firsts.items()):
             rows.append((int(point), k, float(np.median(weeks)), len(weeks) / n_reps))
