@@ -38,6 +38,13 @@ ROLES = {
     "pupil": {"label": "Pupils", "mandatory": True, "share": 0.2, "ceiling": 0.9},
 }
 CONDITIONS = [("big_bang", "low"), ("big_bang", "high"), ("phased", "low"), ("phased", "high")]
+# The conditions as the figures name them (factor levels in words, not identifiers).
+NAMES = [
+    "Big bang, low involvement",
+    "Big bang, high involvement",
+    "Phased, low involvement",
+    "Phased, high involvement",
+]
 GOLIVES = {"big_bang": [10], "phased": [10, 20, 30]}
 STEPS = 52
 # Per-replicate shift of the phased go-lives: the median shift over replicates is 0.
@@ -353,14 +360,18 @@ def test_timeseries_figure_shows_band_means_and_golives(sweep, figs):
     panels = [ax for ax in fig.axes if ax.axison]
     assert len(panels) == len(plots.TIMESERIES_PANELS) == 5
     assert all(ax.get_xlabel() == "Week" and ax.get_ylabel() for ax in panels)
-    assert legend_labels(fig) == list(sweep.conditions.values())
+    assert legend_labels(fig) == [*NAMES, plots.GOLIVE_LABEL]
     adoption = plots.band(sweep.timeseries, "adoption_rate")
-    (line,) = condition_lines(panels[0], "phased | low")
+    (line,) = condition_lines(panels[0], "Phased, low involvement")
     assert_allclose(line.get_ydata(), adoption.loc[adoption["point"] == 2, "mean"])
     golive_x = {
-        line.get_xdata()[0] for line in panels[0].get_lines() if line.get_label() == "_golive"
+        x
+        for line in panels[0].get_lines()
+        if line.get_label() == "_golive"
+        for x in line.get_xdata()
     }
     assert golive_x == {10, 20, 30}
+    assert "Weekly indicators" in fig.get_suptitle()
 
 
 def test_roles_figure_plots_each_roles_own_columns(sweep, figs):
@@ -371,9 +382,9 @@ def test_roles_figure_plots_each_roles_own_columns(sweep, figs):
     for r, column in enumerate(ROLE_COLUMNS):
         for c, role in enumerate(sweep.roles):
             expected = plots.band(sweep.timeseries, f"{column}.{role.name}")
-            (line,) = condition_lines(grid[r, c], "big_bang | high")
+            (line,) = condition_lines(grid[r, c], "Big bang, high involvement")
             assert_allclose(line.get_ydata(), expected.loc[expected["point"] == 1, "mean"])
-    assert legend_labels(fig) == list(sweep.conditions.values())
+    assert legend_labels(fig) == [*NAMES, plots.GOLIVE_LABEL]
     assert to_hex(grid[0, 2].get_facecolor()) != to_hex(grid[0, 0].get_facecolor())
 
 
@@ -382,7 +393,8 @@ def test_outcomes_figure_annotates_mean_and_ci(sweep, figs):
     panels = [ax for ax in fig.axes if ax.axison]
     assert len(panels) == len(MAIN_OUTCOMES)
     assert all(ax.get_xlabel() for ax in panels)
-    assert legend_labels(fig) == list(sweep.conditions.values())
+    assert legend_labels(fig) == NAMES
+    assert [t.get_text() for t in panels[0].get_yticklabels()] == NAMES
     table = plots.outcome_summary(sweep.runs, MAIN_OUTCOMES[0]).set_index("point")
     texts = [t.get_text() for t in panels[0].texts]
     row = table.loc[0]
@@ -402,11 +414,12 @@ def test_outcome_jitter_is_seeded(sweep):
     assert not np.allclose(offsets(1), offsets(2))
 
 
-def test_main_figure_has_two_labelled_panels(sweep, figs):
+def test_main_figure_has_two_labelled_panels_a_title_and_a_golive_legend(sweep, figs):
     fig = figs["main"]
     assert [ax.get_title() for ax in fig.axes] == ["Adoption", "Mean frustration"]
     assert all(ax.get_xlabel() == "Week" and ax.get_ylabel() for ax in fig.axes)
-    assert legend_labels(fig) == list(sweep.conditions.values())
+    assert legend_labels(fig) == [*NAMES, plots.GOLIVE_LABEL]
+    assert "Adoption and mean frustration: mean of 3 runs per condition" in fig.get_suptitle()
 
 
 def test_figures_draw_on_given_axes(sweep):
@@ -418,13 +431,14 @@ def test_figures_draw_on_given_axes(sweep):
 
 def test_each_condition_has_one_style_in_every_figure(sweep, figs):
     figures = [figs["timeseries"], figs["roles"], figs["main"]]
-    for point, label in sweep.conditions.items():
+    for point, label in enumerate(NAMES):
         style = plots.condition_style(point)
         for fig in figures:
-            for ax in fig.axes:
-                for line in condition_lines(ax, label):
-                    assert to_hex(line.get_color()) == to_hex(style.color)
-                    assert line.get_marker() == style.marker
+            lines = [line for ax in fig.axes for line in condition_lines(ax, label)]
+            assert lines
+            for line in lines:
+                assert to_hex(line.get_color()) == to_hex(style.color)
+                assert line.get_marker() == style.marker
     boxes = plots.outcomes_figure(sweep, ["total_cost"]).axes[0].patches
     assert [b.get_hatch() or "" for b in boxes] == [
         plots.condition_style(p).hatch for p in sweep.conditions

@@ -97,7 +97,7 @@ def format_option(formats: tuple[str, ...], help: str):
     )
 
 
-def _split_names(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
+def split_names(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
     names = [name.strip() for value in values for name in value.split(",") if name.strip()]
     return names or None
 
@@ -105,7 +105,7 @@ def _split_names(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 outcomes_option = click.option(
     "--outcomes",
     multiple=True,
-    callback=_split_names,
+    callback=split_names,
     metavar="A,B,...",
     help="Run-level outcomes, comma-separated or repeated (default: the main outcomes).",
 )
