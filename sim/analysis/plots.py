@@ -69,6 +69,8 @@ MAX_INCHES = (16.0, 11.0)
 """Largest figure (width, height) in inches: at :data:`DPI` at most 3,200 x 2,200 pixels."""
 DPI = 200
 """Resolution of saved raster figures."""
+MIN_WIDTH = 10.0
+"""Narrowest figure of small multiples (inches), so that the legend below fits."""
 
 
 @dataclass(frozen=True)
@@ -244,7 +246,7 @@ def _legend(
     panels, or (on axes the caller gave) in the first panel. Spare cells without a legend
     are removed."""
     handles = [_handle(i, box) for i in range(len(lay.line_names))]
-    labels = [_wrap(name, 34) for name in lay.line_names]
+    labels = [_wrap(name, 46) for name in lay.line_names]
     if golive:
         handles.append(_golive_handle())
         labels.append(GOLIVE_LABEL)
@@ -261,7 +263,10 @@ def _legend(
         spare[0].axis("off")
         spare[0].legend(handles, labels, loc="center", frameon=False, **kw)
     else:
-        ncols = min(len(labels), 4 if max(map(len, labels)) < 30 else 3)
+        # As many columns as fit across the figure (an entry: handle, gap, longest line).
+        longest = max(len(line) for label in labels for line in label.split("\n"))
+        entry = longest * FONT["legend"] * scale * 0.55 / 72 + 0.9
+        ncols = max(1, min(len(labels), 4, int(fig.get_figwidth() // entry)))
         fig.legend(handles, labels, loc="outside lower center", ncols=ncols, **kw)
     for ax in spare[1:]:
         fig.delaxes(ax)
@@ -405,7 +410,8 @@ def _series_grid(
     lay = layout(results)
     ncols = len(lay.panels)
     if axes is None:
-        fig, grid = _figure(len(rows), ncols, panel, 1.6)
+        width = max(panel[0], MIN_WIDTH / ncols)  # room for the legend below
+        fig, grid = _figure(len(rows), ncols, (width, panel[1]), 1.6)
     else:
         grid = np.asarray(_given(axes, len(rows) * ncols), dtype=object).reshape(len(rows), ncols)
         fig = grid[0, 0].figure
