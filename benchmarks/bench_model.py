@@ -11,12 +11,19 @@ Run: ``python benchmarks/bench_model.py [--steps 156] [--repeats 5]``
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 
-import numpy as np
-from mesa.examples.basic.virus_on_network.model import VirusOnNetwork
+try:
+    import numpy as np
+    from mesa.examples.basic.virus_on_network.model import VirusOnNetwork
 
-from sim import RolloutModel, load_scenario
+    from sim import RolloutModel, load_scenario
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    raise SystemExit(
+        f"error: {missing}: run this with the project's Python, .venv/bin/python "
+        f"{sys.argv[0]}, or after source .venv/bin/activate (make demo creates .venv)"
+    ) from None
 
 SIZES = (1_000, 5_000, 20_000)
 

@@ -16,19 +16,26 @@ The outputs analysed are synthetic (analysis time does not depend on the values)
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+try:
+    import numpy as np
+    import pandas as pd
 
-from sim.analysis.discovery import discover_runs
-from sim.analysis.sensitivity import indices, outputs, sensitivity_design
-from sim.analysis.worlds import decision_table
-from sim.experiment.uncertainty import latin_hypercube, parse_uncertainties
-from sim.outcomes import OUTCOMES
-from sim.scenario import load_scenario
-from sim.simulation import simulate
+    from sim.analysis.discovery import discover_runs
+    from sim.analysis.sensitivity import indices, outputs, sensitivity_design
+    from sim.analysis.worlds import decision_table
+    from sim.experiment.uncertainty import latin_hypercube, parse_uncertainties
+    from sim.outcomes import OUTCOMES
+    from sim.scenario import load_scenario
+    from sim.simulation import simulate
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    raise SystemExit(
+        f"error: {missing}: run this with the project's Python, .venv/bin/python "
+        f"{sys.argv[0]}, or after source .venv/bin/activate (make demo creates .venv)"
+    ) from None
 
 ROOT = Path(__file__).resolve().parents[1]
 CORES = 2

@@ -11,14 +11,21 @@ writes results/pressure_x_filtering/figures/pressure_x_filtering.png (or --out F
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-from matplotlib.figure import Figure
+try:
+    import numpy as np
+    import pandas as pd
+    from matplotlib.figure import Figure
 
-from sim.analysis.folders import Results
-from sim.analysis.plots import figure_script, outcome_summary
+    from sim.analysis.folders import Results
+    from sim.analysis.plots import figure_script, outcome_summary
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    raise SystemExit(
+        f"error: {missing}: run this with the project's Python, .venv/bin/python "
+        f"{sys.argv[0]}, or after source .venv/bin/activate (make demo creates .venv)"
+    ) from None
 
 PRESSURE, FILTERING = "governance.schedule_pressure", "governance.filtering"
 PANELS = {

@@ -13,13 +13,20 @@ writes results/waves/figures/waves.png (or --out FILE).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-import pandas as pd
-from matplotlib.figure import Figure
+try:
+    import pandas as pd
+    from matplotlib.figure import Figure
 
-from sim.analysis.folders import Results
-from sim.analysis.plots import COLOURS, LINESTYLES, MARKERS, figure_script, outcome_summary
+    from sim.analysis.folders import Results
+    from sim.analysis.plots import COLOURS, LINESTYLES, MARKERS, figure_script, outcome_summary
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    raise SystemExit(
+        f"error: {missing}: run this with the project's Python, .venv/bin/python "
+        f"{sys.argv[0]}, or after source .venv/bin/activate (make demo creates .venv)"
+    ) from None
 
 WAVES, INTERVAL = "rollout.waves", "rollout.wave_interval_weeks"
 DUAL = "dual_running_cost"
