@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from pathlib import Path
 
 import pytest
 from helpers import MAIN_EXPERIMENT, ROOT, sim
@@ -136,6 +137,22 @@ def check_demo(command, shown, tmp_path, quick_demo):
     assert steady(result.stdout.rstrip()) == steady(shown), STALE
 
 
+def check_dashboard(command, shown, tmp_path):
+    """`sim dashboard` serves until stopped: here its options and scenario are checked and
+    serving is left out (tests/test_dashboard_browser.py serves it and drives a browser)."""
+    import sim.cli.dashboard as dashboard
+
+    served = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(dashboard, "serve", lambda base, **options: served.append((base, options)))
+        result = sim(*shlex.split(command)[1:])
+    assert result.exit_code == 0, result.output
+    (base, options), *_ = served
+    assert options["host"] == "127.0.0.1"
+    scenario = next((a for a in shlex.split(command)[2:] if a.endswith(".toml")), None)
+    assert base.meta.name == (Path(scenario).stem if scenario else "default")
+
+
 CHECKS = {
     "make demo": check_make,
     "make test": check_make,
@@ -146,6 +163,7 @@ CHECKS = {
     "sim plot": check_plot,
     "sim validate": check_validate,
     "sim demo": check_demo,
+    "sim dashboard": check_dashboard,
 }
 SESSION = {check_sweep: "main_sweep", check_compare: "main_sweep", check_plot: "main_sweep"}
 SESSION |= {check_validate: "quick_validation", check_demo: "quick_demo"}

@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "plot": ("sim.cli.plot", "plot_command"),
     "validate": ("sim.cli.validate", "validate_command"),
     "demo": ("sim.cli.demo", "demo_command"),
+    "dashboard": ("sim.cli.dashboard", "dashboard_command"),
     "discover": ("sim.cli.discover", "discover_command"),
 }
 """Every subcommand: name -> (module, attribute), in the order ``sim --help`` lists them."""
