@@ -23,9 +23,16 @@ import argparse
 import contextlib
 import io
 import statistics
+import sys
 import time
 
-from sim.scenario import load_scenario
+try:
+    from sim.scenario import load_scenario
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    raise SystemExit(
+        f"error: {missing}: run this with the project's Python, .venv/bin/python "
+        f"{sys.argv[0]}, or after source .venv/bin/activate (make demo creates .venv)"
+    ) from None
 
 SCENARIO = "scenarios/default.toml"
 TARGET = 10.0

@@ -20,7 +20,10 @@ def test_make_demo_says_what_each_install_phase_does(tmp_path):
     """The install takes minutes with pip quiet: each phase announces itself first."""
     venv = tmp_path / "venv"
     done = subprocess.run(
-        ["make", "-n", "demo", f"VENV={venv}"], cwd=ROOT, capture_output=True, text=True
+        ["make", "-n", "--no-print-directory", "demo", f"VENV={venv}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
