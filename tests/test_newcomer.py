@@ -52,15 +52,6 @@ def test_scripts_without_the_environment_say_how_to_run_them(script):
     assert ".venv/bin/python" in err and "source .venv/bin/activate" in err
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_scripts_with_the_environment_still_run(script):
-    done = subprocess.run(
-        [sys.executable, str(script), "--help"], cwd=ROOT, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    assert "usage" in done.stdout.lower()
-
-
 def test_docs_write_commands_one_way():
     """The README says once how to put `sim` on the path; commands everywhere are then
     written `sim ...` and `python ...`, never `.venv/bin/sim`."""
