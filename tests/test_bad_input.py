@@ -237,6 +237,20 @@ def test_values_too_large_for_the_model_are_refused(key, value):
         load_scenario(None, {key: value})
 
 
+def test_roles_are_few_and_plainly_named():
+    """Every role adds three columns to every time series and a column of panels to the
+    roles figure: 2,000 roles of share 0 were accepted."""
+    roles = {f"r{i}": {"share": 0.0} for i in range(2000)}
+    roles["r0"]["share"] = 1.0
+    with pytest.raises(InputError, match="population: at most 10 roles"):
+        load_scenario(None, {"population.roles": roles})
+    for name in ["a.b", "x\ny", "", "naïve role"]:
+        with pytest.raises(InputError, match="role name"):
+            load_scenario(None, {"population.roles": {name: {"share": 1.0}}})
+    ok = load_scenario(None, {"population.roles": {"lärare-2": {"share": 1.0}}})
+    assert list(ok.population.roles) == ["lärare-2"]
+
+
 def test_the_largest_accepted_values_run_and_give_finite_outcomes():
     """Every numeric parameter at its upper bound, then at its lower bound (one at a time,
     in a tiny model): the run finishes, with finite totals, and NumPy warns of nothing

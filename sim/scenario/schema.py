@@ -14,6 +14,7 @@ counts (``2.0`` is refused there), and ``inf`` and ``nan`` are refused everywher
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -35,6 +36,13 @@ STRATEGIES = ("big_bang", "phased", "phased_gated")
 
 LIMIT = 1e9
 """Largest size of any number in a scenario whose field states no narrower range."""
+
+MAX_ROLES = 10
+"""Most user roles: each adds three columns to every time series and a column of panels
+to the roles figure."""
+
+ROLE_NAME = re.compile(r"[\w-]+")
+"""A role's name (its key): letters, digits, ``_`` and ``-``, as in ``adoption_rate.NAME``."""
 
 
 def param(
@@ -148,13 +156,19 @@ class Population(Section):
     )
     roles: dict[str, Role] = Field(
         default_factory=_default_roles,
-        description="User roles, as tables [population.roles.NAME].",
+        description="User roles, as tables [population.roles.NAME] (at most 10; NAME of "
+        "letters, digits, '_' and '-').",
     )
 
     @model_validator(mode="after")
     def _check(self) -> Population:
         if not self.roles:
             raise ValueError("at least one role is needed")
+        if len(self.roles) > MAX_ROLES:
+            raise ValueError(f"at most {MAX_ROLES} roles, not {len(self.roles)}")
+        for name in self.roles:
+            if not ROLE_NAME.fullmatch(name):
+                raise ValueError(f"role name {name!r}: use letters, digits, '_' and '-' only")
         total = sum(r.share for r in self.roles.values())
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"role shares must sum to 1, not {total:g}")
