@@ -20,13 +20,12 @@ import sys
 import time
 from pathlib import Path
 
+from environment import needs_environment
+
 try:
     import sim  # noqa: F401  (the benchmark runs the project's `sim`)
 except ModuleNotFoundError as missing:  # not run in the project's environment
-    raise SystemExit(
-        f"error: {missing}: run this with the project's Python, .venv/bin/python "
-        f"{sys.argv[0]}, or after source .venv/bin/activate (make demo creates .venv)"
-    ) from None
+    needs_environment(missing)
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 3.0

@@ -26,13 +26,12 @@ import statistics
 import sys
 import time
 
+from environment import needs_environment
+
 try:
     from sim.scenario import load_scenario
 except ModuleNotFoundError as missing:  # not run in the project's environment
-    raise SystemExit(
-        f"error: {missing}: run this with the project's Python, .venv/bin/python "
-        f"{sys.argv[0]}, or after source .venv/bin/activate (make demo creates .venv)"
-    ) from None
+    needs_environment(missing)
 
 SCENARIO = "scenarios/default.toml"
 TARGET = 10.0
@@ -81,7 +80,6 @@ def in_browser(scenario: str, seed: int) -> float:
     """Weeks per second shown by the page in headless Chromium, from play to the end."""
     import re
     import subprocess
-    import sys
     import tempfile
     from pathlib import Path
 

@@ -11,8 +11,9 @@ Run: ``python benchmarks/bench_model.py [--steps 156] [--repeats 5]``
 from __future__ import annotations
 
 import argparse
-import sys
 import time
+
+from environment import needs_environment
 
 try:
     import numpy as np
@@ -20,10 +21,7 @@ try:
 
     from sim import RolloutModel, load_scenario
 except ModuleNotFoundError as missing:  # not run in the project's environment
-    raise SystemExit(
-        f"error: {missing}: run this with the project's Python, .venv/bin/python "
-        f"{sys.argv[0]}, or after source .venv/bin/activate (make demo creates .venv)"
-    ) from None
+    needs_environment(missing)
 
 SIZES = (1_000, 5_000, 20_000)
 

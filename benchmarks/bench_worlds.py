@@ -16,9 +16,10 @@ The outputs analysed are synthetic (analysis time does not depend on the values)
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
+
+from environment import needs_environment
 
 try:
     import numpy as np
@@ -32,10 +33,7 @@ try:
     from sim.scenario import load_scenario
     from sim.simulation import simulate
 except ModuleNotFoundError as missing:  # not run in the project's environment
-    raise SystemExit(
-        f"error: {missing}: run this with the project's Python, .venv/bin/python "
-        f"{sys.argv[0]}, or after source .venv/bin/activate (make demo creates .venv)"
-    ) from None
+    needs_environment(missing)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORES = 2

@@ -11,8 +11,9 @@ writes results/pressure_x_filtering/figures/pressure_x_filtering.png (or --out F
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+
+from environment import needs_environment
 
 try:
     import numpy as np
@@ -22,10 +23,7 @@ try:
     from sim.analysis.folders import Results
     from sim.analysis.plots import figure_script, outcome_summary
 except ModuleNotFoundError as missing:  # not run in the project's environment
-    raise SystemExit(
-        f"error: {missing}: run this with the project's Python, .venv/bin/python "
-        f"{sys.argv[0]}, or after source .venv/bin/activate (make demo creates .venv)"
-    ) from None
+    needs_environment(missing)
 
 PRESSURE, FILTERING = "governance.schedule_pressure", "governance.filtering"
 PANELS = {

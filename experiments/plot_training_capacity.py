@@ -12,8 +12,9 @@ writes results/training_capacity/figures/training_capacity.png (or --out FILE).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+
+from environment import needs_environment
 
 try:
     import pandas as pd
@@ -22,10 +23,7 @@ try:
     from sim.analysis.folders import Results
     from sim.analysis.plots import COLOURS, LINESTYLES, MARKERS, figure_script, outcome_summary
 except ModuleNotFoundError as missing:  # not run in the project's environment
-    raise SystemExit(
-        f"error: {missing}: run this with the project's Python, .venv/bin/python "
-        f"{sys.argv[0]}, or after source .venv/bin/activate (make demo creates .venv)"
-    ) from None
+    needs_environment(missing)
 
 HOURS, CAPACITY = "training.hours_per_user", "training.capacity"
 PANELS = {

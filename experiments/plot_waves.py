@@ -13,8 +13,9 @@ writes results/waves/figures/waves.png (or --out FILE).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+
+from environment import needs_environment
 
 try:
     import pandas as pd
@@ -23,10 +24,7 @@ try:
     from sim.analysis.folders import Results
     from sim.analysis.plots import COLOURS, LINESTYLES, MARKERS, figure_script, outcome_summary
 except ModuleNotFoundError as missing:  # not run in the project's environment
-    raise SystemExit(
-        f"error: {missing}: run this with the project's Python, .venv/bin/python "
-        f"{sys.argv[0]}, or after source .venv/bin/activate (make demo creates .venv)"
-    ) from None
+    needs_environment(missing)
 
 WAVES, INTERVAL = "rollout.waves", "rollout.wave_interval_weeks"
 DUAL = "dual_running_cost"

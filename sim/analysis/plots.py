@@ -451,6 +451,27 @@ def _top(column: str, data: pd.DataFrame) -> float:
     return float(highest * 1.08) if highest > 0 else 0.05
 
 
+def _series_panels(
+    axes: Sequence[Axes],
+    results: Results,
+    lay: Layout,
+    columns: Sequence[str],
+    level: float,
+    scale: float = 1.0,
+) -> bool:
+    """One panel per column, every condition in it, titled with the series; returns
+    whether go-live marks were drawn."""
+    golive = _golive_or_none(results)
+    marked = False
+    for ax, column in zip(axes, columns, strict=True):
+        title, ylabel = series_labels(column)
+        data = band(results.timeseries, column, level)
+        marked |= _draw_series(ax, data, lay, lay.points, golive, scale)
+        _decorate(ax, title, WEEK_LABEL, _wrap(ylabel, int(26 * 1.3 / scale)), scale)
+    _floor_at_zero(axes, columns)
+    return marked
+
+
 def _row_label(column: str, row_title: str) -> str:
     """The y label of a row of small multiples: the series' label, or for a role
     ``"Teachers"`` over the series' short title and unit."""
@@ -494,14 +515,7 @@ def timeseries_figure(
         else:
             axes, spare = _given(axes, len(columns)), []
             fig = axes[0].figure
-        golive = _golive_or_none(results)
-        marked = False
-        for ax, column in zip(axes, columns, strict=True):
-            title, ylabel = series_labels(column)
-            data = band(results.timeseries, column, level)
-            marked |= _draw_series(ax, data, lay, lay.points, golive)
-            _decorate(ax, title, WEEK_LABEL, _wrap(ylabel, 26))
-        _floor_at_zero(axes, columns)
+        marked = _series_panels(axes, results, lay, columns, level)
         first = axes[0]
     _legend(fig, lay, own, first, spare, golive=marked)
     if own:
@@ -765,14 +779,7 @@ def main_figure(
         else:
             axes = _given(axes, len(MAIN_PANELS))
             fig = axes[0].figure
-        golive = _golive_or_none(results)
-        marked = False
-        for ax, column in zip(axes, MAIN_PANELS, strict=True):
-            title, ylabel = series_labels(column)
-            data = band(results.timeseries, column, level)
-            marked |= _draw_series(ax, data, lay, lay.points, golive, scale)
-            _decorate(ax, title, WEEK_LABEL, ylabel, scale)
-        _floor_at_zero(axes, MAIN_PANELS)
+        marked = _series_panels(axes, results, lay, MAIN_PANELS, level, scale)
         first = axes[0]
     _legend(fig, lay, own, first, scale=1.0 if lay.faceted else scale, golive=marked)
     if own:
