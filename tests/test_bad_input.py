@@ -237,6 +237,20 @@ def test_values_too_large_for_the_model_are_refused(key, value):
         load_scenario(None, {key: value})
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("meta.name", "a\nb", "one line of text"),
+        ("meta.name", "n" * 81, "at most 80 characters"),
+        ("meta.description", "x" * 1001, "at most 1000 characters"),
+        ("population.roles.professional.label", "tab\there", "one line of text"),
+    ],
+)
+def test_names_shown_in_tables_and_figures_are_one_short_line(key, value, message):
+    with pytest.raises(InputError, match=message):
+        load_scenario(None, {key: value})
+
+
 def test_roles_are_few_and_plainly_named():
     """Every role adds three columns to every time series and a column of panels to the
     roles figure: 2,000 roles of share 0 were accepted."""

@@ -15,9 +15,9 @@ counts (``2.0`` is refused there), and ``inf`` and ``nan`` are refused everywher
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from sim.defaults import MAX_STEPS
 
@@ -74,6 +74,27 @@ def param(
     )
 
 
+def _one_line(value: str) -> str:
+    if any(not c.isprintable() for c in value):
+        raise ValueError("must be one line of text, without control characters")
+    return value
+
+
+OneLine = Annotated[str, AfterValidator(_one_line)]
+"""Text shown in tables, figures and messages: one line, no control characters."""
+
+
+def text(default: str, doc: str, *, max_length: int, source: str = "assumption") -> Any:
+    """A documented text parameter of at most ``max_length`` characters (use it with
+    :data:`OneLine`)."""
+    return Field(
+        default,
+        description=doc,
+        max_length=max_length,
+        json_schema_extra={"unit": "-", "source": source},
+    )
+
+
 class Section(BaseModel):
     """Base of every scenario table: unknown keys are errors, values are checked on
     assignment, numbers are strict (no booleans or strings for numbers, no fractions for
@@ -85,12 +106,18 @@ class Section(BaseModel):
 
 
 class Meta(Section):
-    name: str = param("default", "Short name of the scenario, used in tables and plots.")
-    description: str = param("", "One or two sentences on what the scenario represents.")
+    name: OneLine = text(
+        "default", "Short name of the scenario, used in tables and plots.", max_length=80
+    )
+    description: OneLine = text(
+        "", "One or two sentences on what the scenario represents.", max_length=1000
+    )
 
 
 class Role(Section):
-    label: str = param("", "Readable name for tables and plots (defaults to the role key).")
+    label: OneLine = text(
+        "", "Readable name for tables and plots (defaults to the role key).", max_length=80
+    )
     share: float = param(
         0.5, "Share of the user population in this role; shares sum to 1.", ge=0, le=1
     )
