@@ -54,6 +54,8 @@ def _flat_values(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def _bounds(field: FieldInfo) -> str:
     low = high = ""
     for meta in field.metadata:
+        if getattr(meta, "max_length", None) is not None:
+            return f"one line, at most {meta.max_length} characters"
         for attr, strict in (("ge", False), ("gt", True)):
             if getattr(meta, attr, None) is not None:
                 low = f"{'>' if strict else '>='} {getattr(meta, attr):g}"
