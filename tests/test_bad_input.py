@@ -155,6 +155,19 @@ def test_odd_paths_are_refused_in_one_line(tmp_path, name):
     assert sorted(p.name for p in tmp_path.iterdir()) == (["loop"] if name == "loop" else [])
 
 
+@pytest.mark.parametrize("name", ["nul", "loop", "long name"])
+def test_an_experiments_odd_scenario_path_is_refused_in_one_line(tmp_path, name):
+    os.symlink(tmp_path / "loop", tmp_path / "loop")
+    scenario = {"nul": "a\\u0000b", "loop": "loop", "long name": "a" * 5000}[name]
+    experiment = tmp_path / "e.toml"
+    experiment.write_text(
+        f'[experiment]\nname = "x"\nscenario = "{scenario}"\nreplicates = 1\nseed = 1\n'
+        '[factors]\n"adoption.p" = [0.1]\n'
+    )
+    assert "no such file" in refused("sweep", experiment, "--out", tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_failed_run_writes_nothing(tmp_path):
     out = tmp_path / "out"
     refused("run", DEFAULT, *TINY, "--set", "adoption.p=inf", "--out", out)
