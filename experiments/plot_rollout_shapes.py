@@ -14,11 +14,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matplotlib.figure import Figure
-from sim.analysis.results import Results
+from environment import needs_environment
 
-from sim.analysis.factors import factor_figure
-from sim.analysis.plots import figure_script
+try:
+    from matplotlib.figure import Figure
+
+    from sim.analysis.factors import factor_figure
+    from sim.analysis.folders import Results
+    from sim.analysis.plots import figure_script
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    needs_environment(missing)
 
 PANELS = {
     "peak_frustration_live": "Peak frustration of live users",

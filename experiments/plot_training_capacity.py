@@ -14,11 +14,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-from matplotlib.figure import Figure
+from environment import needs_environment
 
-from sim.analysis.folders import Results
-from sim.analysis.plots import COLOURS, LINESTYLES, MARKERS, figure_script, outcome_summary
+try:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from sim.analysis.folders import Results
+    from sim.analysis.plots import COLOURS, LINESTYLES, MARKERS, figure_script, outcome_summary
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    needs_environment(missing)
 
 HOURS, CAPACITY = "training.hours_per_user", "training.capacity"
 PANELS = {

@@ -89,11 +89,7 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "weeks_to_50": ("Weeks from the programme's start to 50 % adoption", "weeks"),
     "weeks_to_80": ("Weeks from the programme's start to 80 % adoption", "weeks"),
     "peak_frustration_live": ("Highest weekly mean frustration of live users", "0-1"),
-    "mean_frustration_live": (
-        "Mean frustration of live users over live user-weeks (each week weighted by the users "
-        "live)",
-        "0-1",
-    ),
+    "mean_frustration_live": ("Mean frustration of live users over live user-weeks", "0-1"),
     "peak_frustration_all": ("Highest weekly mean frustration of all present users", "0-1"),
     "mean_frustration_all": (
         "Mean frustration of all present users, from the first go-live to the end",

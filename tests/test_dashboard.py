@@ -170,7 +170,7 @@ def test_go_lives_are_logged_in_the_week_the_board_took_them(small):
         room.step()
     for condition in room.conditions:
         lives = [d for d in condition.decisions if d.kind == "go-live"]
-        live_week = condition.model.wave_live_week
+        live_week = condition.model.schedule.live_week
         assert [d.week for d in lives] == sorted(live_week[live_week >= 0].tolist())
         assert [d.wave for d in lives] == list(range(len(lives)))
     phased = room.conditions[0]
@@ -196,7 +196,7 @@ def test_postponements_and_halts_are_logged(small):
     for condition in room.conditions:
         model = condition.model
         postponed = [d for d in condition.decisions if d.kind == "postpone"]
-        assert len(postponed) == model.postponements
+        assert len(postponed) == model.schedule.postponements
         halts = [d for d in condition.decisions if d.kind == "halt"]
         if model.board.halt_week is not None:
             assert halts[0].week == model.board.halt_week

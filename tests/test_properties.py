@@ -73,7 +73,7 @@ def check_week(model: RolloutModel, before: np.ndarray) -> None:
     # leaving is for good
     assert np.all(state[before == LEFT] == LEFT)
     # a user waits only while the user's wave is not live, and does nothing else then
-    live = model.wave_live_week[pop.wave] >= 0
+    live = model.schedule.live_week[pop.wave] >= 0
     assert not np.any((state == WAITING) & live)
     assert np.all((state == WAITING) | (state == LEFT) | live)
     for arr in (pop.frustration, pop.proficiency, pop.acceptance):
@@ -139,7 +139,7 @@ def test_the_week_invariants_catch_a_broken_model(small):
     before[1] = LEFT
     with pytest.raises(AssertionError):  # user 1 back from LEFT
         check_week(model, before)
-    assert model.waves_live == 0
+    assert model.schedule.waves_live == 0
     model.population.state[0] = int(UsageState.ADOPTED)
     with pytest.raises(AssertionError):  # adopted before going live
         check_week(model, model.population.state.copy())

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 import pandas as pd
 from matplotlib.figure import Figure
 
+from sim.analysis.folders import Results
 from sim.analysis.plots import COLOURS, LINESTYLES, MARKERS, outcome_summary
-from sim.analysis.results import Results
 
 
 def condition_summary(results: Results, outcome: str) -> pd.DataFrame:

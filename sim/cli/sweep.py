@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from sim.cli.options import jobs_option, out_option, quiet_option
+from sim.cli.options import PathType, jobs_option, out_option, quiet_option
 from sim.defaults import ENGINES, MAX_RUNS
 
 
 @click.command("sweep")
-@click.argument("experiment", type=click.Path(dir_okay=False))
+@click.argument("experiment", type=PathType(dir_okay=False))
 @out_option("Results folder (new or empty, unless --resume or --force).", required=True)
 @click.option(
     "--engine",

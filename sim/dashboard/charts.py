@@ -47,10 +47,22 @@ CHARTS: tuple[Chart, ...] = (
     Chart(
         "Frustration",
         "mean, 0 = calm, 1 = furious",
-        (Line("mean_frustration", "mean"),),
+        (
+            Line("frustration_live", "live users"),
+            Line("mean_frustration", "all users", dashed=True),
+        ),
         percent=False,
     ),
-    Chart("Working around the system", "% of users", (Line("workaround_rate", "working around"),)),
+    Chart(
+        "Working around the system",
+        "% of live users",
+        (Line("workaround_live", "working around"),),
+    ),
+    Chart(
+        "Dissatisfied with the system",
+        "% of live users",
+        (Line("dissatisfied_share", "dissatisfied"),),
+    ),
 )
 """The week-by-week charts, both conditions in each."""
 
