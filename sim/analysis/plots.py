@@ -218,7 +218,9 @@ def _figure(
     :data:`MAX_INCHES`; returns the figure and a 2-D array of axes."""
     width, height = panel[0] * ncols, panel[1] * nrows + extra
     fit = min(1.0, MAX_INCHES[0] / width, MAX_INCHES[1] / height)
-    fig = Figure(figsize=(width * fit, height * fit), layout="constrained")
+    # whole pixels at DPI, so a saved raster figure has exactly the size it promises
+    size = (np.floor(width * fit * DPI) / DPI, np.floor(height * fit * DPI) / DPI)
+    fig = Figure(figsize=size, layout="constrained")
     return fig, fig.subplots(nrows, ncols, squeeze=False, **kw)
 
 
