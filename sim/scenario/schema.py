@@ -233,6 +233,7 @@ class Population(Section):
         "Localising a kind's shared misfit helps every unit of the kind.",
         unit="kinds",
         ge=1,
+        le=1000,
     )
     roles: dict[str, Role] = Field(
         default_factory=_default_roles,
