@@ -186,7 +186,11 @@ class System(Section):
         le=0.5,
     )
     latent_defects: int = param(
-        300, "Defects in the system at the start (not yet found).", unit="defects", ge=0
+        300,
+        "Expected defects in the system at the start (not yet found); each run draws the "
+        "number from a Poisson distribution with this mean (Goel & Okumoto 1979).",
+        unit="defects",
+        ge=0,
     )
     defect_loss: float = param(
         0.04,
