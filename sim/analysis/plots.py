@@ -36,7 +36,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from sim.analysis.folders import Results, load_results, run_results
+from sim.analysis.folders import Results, load_results, run_ids, run_results
 from sim.analysis.stats import Bounds, mean_ci
 from sim.analysis.tables import BOUNDED_UNITS, check_outcomes, outcome_bounds
 from sim.defaults import CONFIDENCE_LEVEL, FIGURE_FORMATS
@@ -105,15 +105,17 @@ def series_bounds(column: str) -> Bounds:
 def band(timeseries: pd.DataFrame, column: str, level: float = CONFIDENCE_LEVEL) -> pd.DataFrame:
     """Per condition (``point``) and ``step``: ``n``, ``mean``, ``sd`` and the t-based
     ``level`` confidence band ``lo``-``hi`` of ``column`` across replicates
-    (:func:`sim.analysis.stats.mean_ci`, cut at the column's bounds if it has any).
+    (:func:`sim.analysis.stats.mean_ci`, cut at the column's bounds if it has any). In a
+    sweep over worlds the runs of every world and replicate are pooled.
 
     NaN values are left out of ``n``; with one replicate the band is NaN.
     """
     if column not in timeseries.columns:
         raise InputError(f"no column '{column}' in the time series", key="column")
+    ids = run_ids(timeseries)
     parts = []
     for point, ts in timeseries.groupby("point", sort=True):
-        wide = ts.set_index(["step", "replicate"])[column].unstack("replicate").sort_index()
+        wide = ts.set_index(["step", *ids])[column].unstack(ids).sort_index()
         mean, lo, hi = mean_ci(wide.to_numpy(), level, series_bounds(column), axis=1)
         parts.append(
             pd.DataFrame(
@@ -139,14 +141,15 @@ def golive_weeks(timeseries: pd.DataFrame) -> pd.DataFrame:
     The median is robust to the odd replicate whose go-live the board postponed.
     """
     rows = []
+    ids = run_ids(timeseries)
     for point, ts in timeseries.groupby("point"):
         firsts: dict[int, list[int]] = {}
-        for _, run in ts.sort_values("step").groupby("replicate"):
+        for _, run in ts.sort_values("step").groupby(ids):
             waves = run["waves_live"].to_numpy(dtype=float)
             steps = run["step"].to_numpy()
             for k in range(1, int(np.nanmax(waves, initial=0)) + 1):
                 firsts.setdefault(k, []).append(int(steps[np.argmax(waves >= k)]))
-        n_reps = ts["replicate"].nunique()
+        n_reps = ts.groupby(ids).ngroups
         for k, weeks in sorted(firsts.items()):
             rows.append((int(point), k, float(np.median(weeks)), len(weeks) / n_reps))
     return pd.DataFrame(rows, columns=["point", "wave", "week", "reached"])
@@ -551,14 +554,31 @@ def figures(
     results: Results, outcomes: Sequence[str] | None = None, level: float = CONFIDENCE_LEVEL
 ) -> dict[str, Figure]:
     """Every figure that ``results`` supports, by file stem: ``timeseries``, ``roles``
-    (when there are per-role columns), ``outcomes`` (sweeps only) and ``main``."""
+    (when there are per-role columns), ``outcomes`` (sweeps only), ``main`` and, for a
+    sweep over sampled worlds, ``worlds_OUTCOME`` for each outcome
+    (:func:`sim.analysis.worlds.worlds_figure`)."""
     out = {"timeseries": timeseries_figure(results, level=level)}
     if results.roles:
         out["roles"] = roles_figure(results, level=level)
     if results.runs is not None:
         out["outcomes"] = outcomes_figure(results, outcomes or MAIN_OUTCOMES, level=level)
     out["main"] = main_figure(results, level=level)
+    if results.has_worlds:
+        out.update(worlds_figures(results, outcomes or MAIN_OUTCOMES, level))
     return out
+
+
+def worlds_figures(
+    results: Results, outcomes: Sequence[str], level: float = CONFIDENCE_LEVEL
+) -> dict[str, Figure]:
+    """``worlds_OUTCOME``: per outcome, the share of worlds in which each condition is best
+    and the paired differences from the reference world by world."""
+    from sim.analysis.worlds import decision_table, worlds_figure
+
+    factors = list(results.manifest.get("factors") or {})
+    reference = results.manifest.get("reference") or {}
+    table = decision_table(results.runs, factors, reference, list(outcomes), level)
+    return {f"worlds_{name}": worlds_figure(table, results.runs, name) for name in outcomes}
 
 
 def write_figures(

@@ -43,14 +43,12 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from scipy import stats
 
-from sim.analysis.plots import condition_style
 from sim.analysis.render import (
     decimals_for,
     latex_escape,
@@ -64,6 +62,10 @@ from sim.analysis.tables import check_outcomes, find_reference
 from sim.errors import InputError, did_you_mean
 from sim.experiment.uncertainty import WORLD
 from sim.outcomes import BETTER, OUTCOMES
+
+if TYPE_CHECKING:  # matplotlib is loaded only to draw (sim compare never does)
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 QUANTILES = (0.05, 0.95)
 """The range shown across worlds: from the 5th to the 95th percentile."""
@@ -362,6 +364,10 @@ def worlds_figure(
     """Two panels for one outcome: the share of worlds in which each condition is best
     (left), and each condition's paired difference from the reference across worlds, one
     dot per world with the median and the 5-95 % range (right)."""
+    from matplotlib.figure import Figure
+
+    from sim.analysis.plots import condition_style
+
     part = table[table["outcome"] == outcome]
     if part.empty:
         raise InputError(f"no rows for outcome '{outcome}' in the table")
