@@ -72,6 +72,7 @@ from sim.analysis.render import (
     number,
 )
 from sim.analysis.worlds import world_means
+from sim.defaults import SENSITIVITY_METHODS
 from sim.errors import InputError
 from sim.experiment.uncertainty import (
     WORLD,
@@ -82,7 +83,7 @@ from sim.experiment.uncertainty import (
 )
 from sim.outcomes import OUTCOMES
 
-METHODS = ("morris", "sobol")
+METHODS = SENSITIVITY_METHODS
 MORRIS_LEVELS = 4
 """Grid levels of the Morris design (4 is the usual choice; Saltelli et al. 2008)."""
 RESAMPLES = {"morris": 1000, "sobol": 100}

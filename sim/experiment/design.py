@@ -119,4 +119,4 @@ def describe(design: dict[str, Any] | None) -> str:
         return f"a Latin hypercube of {samples} worlds"
     if method == "morris":
         return f"a Morris design of {samples} trajectories ({count} points)"
-    return f"a {method} design with N = {samples} ({count} points)"
+    return f"a {str(method).capitalize()} design with N = {samples} ({count} points)"
