@@ -18,6 +18,12 @@ def _pair(ctx: click.Context, param: click.Parameter, value: str | None):
     return tuple(names)
 
 
+def _names(ctx: click.Context, param: click.Parameter, value: str | None):
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()] or None
+
+
 @click.command("sensitivity")
 @click.argument("experiment", type=click.Path(dir_okay=False))
 @click.option(
@@ -45,6 +51,13 @@ def _pair(ctx: click.Context, param: click.Parameter, value: str | None):
     help="Run only conditions A and B and also analyse A - B at every sample point, e.g. "
     "'phased | low,big_bang | low'.",
 )
+@click.option(
+    "--parameters",
+    callback=_names,
+    metavar="KEY,...",
+    default=None,
+    help="Vary only these uncertain keys; the others keep the scenario's values (default: all).",
+)
 @runs_options
 def sensitivity_command(
     experiment: str,
@@ -53,6 +66,7 @@ def sensitivity_command(
     samples: int | None,
     outcomes: list[str] | None,
     difference: tuple[str, str] | None,
+    parameters: list[str] | None,
     jobs: int | None,
     engine: str,
     scheduler: str | None,
@@ -83,6 +97,7 @@ def sensitivity_command(
             samples,
             outcomes=outcomes,
             difference=difference,
+            parameters=parameters,
             max_runs=max_runs,
             jobs=jobs,
             engine=engine,
@@ -97,6 +112,8 @@ def sensitivity_command(
         again += f" --samples {samples}"
     if difference is not None:
         again += f" --difference '{difference[0]},{difference[1]}'"
+    if parameters:
+        again += f" --parameters {','.join(parameters)}"
     result = interruptible(again, out, engine, jobs, analyse)
     if quiet:
         return

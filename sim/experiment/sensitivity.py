@@ -17,7 +17,8 @@ Replicate ``r`` runs with the same seed at every sample point and in every condi
 so effects come from the parameters, not from different random draws. ``difference``
 names two conditions ``(A, B)``: only they are run, and besides each of them the paired
 difference A - B at every point is analysed ("what drives the advantage of phased over big
-bang?").
+bang?"). ``parameters`` restricts the design to some of the uncertainties (the others keep
+the scenario's values): Sobol on the few that a Morris screening found important.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def run_sensitivity(
     *,
     outcomes: Sequence[str] | None = None,
     difference: tuple[str, str] | None = None,
+    parameters: Sequence[str] | None = None,
     max_runs: int = MAX_RUNS,
     **sweep: Any,
 ) -> SensitivityResult:
@@ -65,8 +67,9 @@ def run_sensitivity(
     ``sobol``; ``samples`` trajectories or base sample, default
     :data:`sim.defaults.SENSITIVITY_SAMPLES`) into ``out_dir`` and write the indices of
     ``outcomes`` (default: the main outcomes) for each condition and, with ``difference``
-    ``(A, B)`` (condition labels or points), for A - B. ``sweep`` goes to
-    :func:`sim.experiment.sweep.run_sweep` (``jobs``, ``engine``, ``resume``...).
+    ``(A, B)`` (condition labels or points), for A - B; ``parameters`` names the uncertain
+    keys to vary (default: all). ``sweep`` goes to :func:`sim.experiment.sweep.run_sweep`
+    (``jobs``, ``engine``, ``resume``...).
 
     Everything is checked before anything runs: the experiment's uncertainties, the
     outcomes, the conditions, the design's size against ``max_runs`` and every condition's
@@ -81,6 +84,8 @@ def run_sensitivity(
             source=str(experiment.path),
         )
     outcomes = check_outcomes(None, list(outcomes) if outcomes else None, key="--outcomes")
+    if parameters:
+        experiment = only_parameters(experiment, parameters)
     pair = None
     if difference is not None:
         experiment, pair = only_pair(experiment, difference)
@@ -102,6 +107,19 @@ def only_pair(experiment: Experiment, names: tuple[str, str]) -> tuple[Experimen
         raise InputError(f"names the same condition twice ('{a.label}')", key="--difference")
     conditions = tuple(dataclasses.replace(c, point=i) for i, c in enumerate((a, b)))
     return dataclasses.replace(experiment, conditions=conditions, reference=dict(b.values)), (0, 1)
+
+
+def only_parameters(experiment: Experiment, keys: Sequence[str]) -> Experiment:
+    """The experiment with only the uncertainties of ``keys`` (in the file's order)."""
+    from sim.errors import did_you_mean
+
+    known = [u.key for u in experiment.uncertainties]
+    for key in keys:
+        if key not in known:
+            hint = did_you_mean(key, known) or f"; uncertain keys: {', '.join(known)}"
+            raise InputError(f"'{key}' is not in [uncertainties]{hint}", key="--parameters")
+    chosen = tuple(u for u in experiment.uncertainties if u.key in keys)
+    return dataclasses.replace(experiment, uncertainties=chosen, worlds=None)
 
 
 def _normal(label: str) -> str:
