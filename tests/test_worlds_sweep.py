@@ -366,3 +366,32 @@ def test_worlds_and_runs_are_counted_before_anything_is_sampled(tmp_path):
     result = sim("sweep", path, "--out", tmp_path / "out")
     assert one_line_error(result), result.output
     assert "30,000 runs (2 conditions x 5,000 worlds x 3 replicates)" in result.output
+
+
+IMPOSSIBLE = """\
+[experiment]
+name = "x"
+scenario = "{scenario}"
+replicates = 2
+worlds = 50
+seed = 1
+
+[factors]
+"rollout.strategy" = ["big_bang", "phased"]
+"involvement.level" = ["low", "high"]
+
+[uncertainties]
+"system.initial_fit" = {{ distribution = "uniform", low = 0.4, high = 0.95 }}
+"training.hours_per_user" = {{ distribution = "uniform", low = 4, high = 32 }}
+"""
+
+
+def test_the_documented_impossible_world_is_the_real_message(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "experiments").mkdir()
+    path = Path("experiments") / "x.toml"
+    path.write_text(IMPOSSIBLE.format(scenario=SCENARIO.as_posix()))
+    result = sim("sweep", path, "--out", "out")
+    assert one_line_error(result), result.output
+    doc = (ROOT / "docs" / "experiments.md").read_text(encoding="utf-8")
+    assert result.output.strip().removeprefix("error: ") in doc

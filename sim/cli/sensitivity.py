@@ -24,7 +24,9 @@ def _names(ctx: click.Context, param: click.Parameter, value: str | None):
     return [v.strip() for v in value.split(",") if v.strip()] or None
 
 
-@click.command("sensitivity")
+@click.command(
+    "sensitivity", short_help="Which uncertain parameters drive each outcome (Morris, Sobol)."
+)
 @click.argument("experiment", type=click.Path(dir_okay=False))
 @click.option(
     "--method",
