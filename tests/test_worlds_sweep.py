@@ -199,7 +199,7 @@ def test_compare_prints_shares_of_worlds_paired_differences_and_regret(swept):
     text = result.stdout
     titles = [line.split(":")[0] for line in text.splitlines() if line.startswith("## ")]
     assert titles == ["## final_adoption", "## total_cost"]
-    assert "4 sampled worlds; up to 2 replicates" in text
+    assert "4 sampled worlds, up to 2 replicates" in text
     header = next(line for line in text.splitlines() if line.startswith("| rollout.strategy"))
     cells = [c.strip() for c in header.strip("|").split("|")]
     assert cells == [

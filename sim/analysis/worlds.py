@@ -262,25 +262,27 @@ HEADER = ("across worlds", "diff", "beats ref", "best", "regret", "Δ")
 
 
 def preamble(table: pd.DataFrame) -> list[str]:
-    """What the table's numbers mean (the same words in Markdown and, as a comment, LaTeX)."""
+    """What the table's numbers mean (the same words in Markdown and, as a comment, LaTeX),
+    in lines short enough to read in a terminal."""
     a = table.attrs
     ref = table[table["reference"]].iloc[0]
     labels = _label_columns(table)
     ref_text = ", ".join(f"{c} = {ref[c]}" for c in labels)
     level = f"{a['level'] * 100:g} %"
     return [
-        f"{a['worlds']} sampled worlds; up to {a['replicates']} replicates per condition in "
-        f"each world, averaged within the world. Reference: {ref_text}.",
-        "The ranges are the spread across plausible worlds (what we do not know about the "
-        "organisation and system), not Monte Carlo error: they do not shrink with more runs.",
+        f"{a['worlds']} sampled worlds, up to {a['replicates']} replicates per condition in "
+        "each (averaged within the world).",
+        f"Reference: {ref_text}.",
+        "The ranges are the spread across plausible worlds (what we do not know about the",
+        "organisation and the system), not Monte Carlo error: they do not shrink with more runs.",
         "across worlds: median [5 %, 95 %] of the condition's world means.",
         "diff: the condition minus the reference in the same world; median [5 %, 95 %].",
-        f"beats ref: share of worlds in which the condition is better than the reference "
-        f"[{level} Wilson interval for the share among plausible worlds].",
-        "best: share of worlds in which the condition is the best (ties shared).",
+        "beats ref: share of worlds in which the condition is better than the reference",
+        f"[{level} Wilson interval of that share, from {a['worlds']} worlds].",
+        "best: share of worlds in which the condition is the best of all (ties shared).",
         "regret: how much worse than the best condition in the same world; median (95th pct).",
-        "Δ: mean paired difference / between-world SD of the reference (Glass's Δ with the "
-        "spread between worlds, not between replicates).",
+        "Δ: mean paired difference / SD between worlds of the reference (Glass's Δ; not the",
+        "SD between replicates).",
     ]
 
 
@@ -414,6 +416,8 @@ def worlds_figure(
         axes[1].plot([row.diff_median], [yi], marker="D", color="white", markeredgecolor="black")
     axes[1].axvline(0, color="black", linewidth=0.8)
     axes[1].set_yticks(y, names)
+    for ax in axes:  # the same rows in both panels
+        ax.set_ylim(-0.6, len(part) - 0.4)
     better = part["better"].iloc[0]
     text, unit = OUTCOMES.get(outcome, (outcome, ""))
     label = f"{text}: difference from the reference ({unit}; {better} is better)"
