@@ -86,6 +86,10 @@ def compare_folder(
         folder = results_folder(out_dir, what="no such results folder", key=None)
     if runs is None and manifest is None and not (folder / "manifest.json").exists():
         from sim.experiment.partial import load_partial
+        from sim.outdir import inspect
+
+        if inspect(folder).kind == "sensitivity":
+            raise _not_a_sweep(folder, "unfinished")
         from sim.io import warn
 
         partial = load_partial(folder)
@@ -96,17 +100,21 @@ def compare_folder(
     manifest = read_manifest(folder / "manifest.json") if manifest is None else manifest
     method = (manifest.get("design") or {}).get("method")
     if method in SENSITIVITY_METHODS:
-        raise InputError(
-            f"holds a sensitivity analysis ({method}), whose sample points are not a sample of "
-            "plausible worlds; its tables are sensitivity.md and sensitivity.csv",
-            source=str(folder),
-        )
+        raise _not_a_sweep(folder, method)
     factors = list(manifest["factors"])
     if WORLD in runs.columns:
         from sim.analysis.worlds import decision_table
 
         return decision_table(runs, factors, manifest["reference"], outcomes, level)
     return compare_runs(runs, factors, manifest["reference"], outcomes, level)
+
+
+def _not_a_sweep(folder: Path, what: str) -> InputError:
+    return InputError(
+        f"holds a sensitivity analysis ({what}), whose sample points are not a sample of "
+        "plausible worlds; its tables are sensitivity.md and sensitivity.csv",
+        source=str(folder),
+    )
 
 
 def is_decision(table: pd.DataFrame) -> bool:
