@@ -124,16 +124,12 @@ reference = {{ "rollout.strategy" = "big_bang" }}
 """A sweep over worlds: 2 conditions of 120 users for 20 weeks in ``worlds`` worlds."""
 
 
-def worlds_text(worlds: int = 4, replicates: int = 2, **replace: str) -> str:
-    """The tiny experiment over worlds; ``replace`` maps text to replace."""
-    text = WORLDS.format(scenario=SCENARIO.as_posix(), worlds=worlds, replicates=replicates)
-    for old, new in replace.items():
-        assert old in text, old
-        text = text.replace(old, new)
-    return text
+def worlds_text(worlds: int = 4, replicates: int = 2) -> str:
+    """The tiny experiment over worlds."""
+    return WORLDS.format(scenario=SCENARIO.as_posix(), worlds=worlds, replicates=replicates)
 
 
-def write_worlds(folder: Path, name: str = "worlds.toml", **kwargs) -> Path:
-    path = folder / name
-    path.write_text(worlds_text(**kwargs))
+def write_worlds(folder: Path, worlds: int = 4, replicates: int = 2) -> Path:
+    path = folder / "worlds.toml"
+    path.write_text(worlds_text(worlds, replicates))
     return path

@@ -49,23 +49,16 @@ def sensitivity(path: Path, out: Path, *args: str):
     return sim("sensitivity", path, "--out", out, "--jobs", "1", *args)
 
 
+MORRIS = ["--method", "morris", "--samples", "4", "--outcomes", "final_adoption,total_cost"]
+MORRIS += ["--difference", "phased, big_bang"]
+"""Morris, 4 trajectories (16 points), both conditions and phased - big_bang."""
+
+
 @pytest.fixture(scope="module")
 def morris(tmp_path_factory) -> Path:
-    """Morris, 4 trajectories (16 points), both conditions and phased - big_bang."""
     folder = tmp_path_factory.mktemp("morris")
     out = folder / "out"
-    result = sensitivity(
-        write(folder),
-        out,
-        "--method",
-        "morris",
-        "--samples",
-        "4",
-        "--outcomes",
-        "final_adoption,total_cost",
-        "--difference",
-        "phased, big_bang",
-    )
+    result = sensitivity(write(folder), out, *MORRIS)
     assert result.exit_code == 0, result.output
     return out
 
@@ -124,19 +117,7 @@ def test_the_runs_share_seeds_across_points_and_are_kept_like_a_sweep(morris):
 
 def test_resume_of_a_finished_analysis_runs_nothing_and_gives_the_same_table(tmp_path, morris):
     out = copy_folder(morris, tmp_path / "out")
-    result = sensitivity(
-        write(tmp_path),
-        out,
-        "--method",
-        "morris",
-        "--samples",
-        "4",
-        "--outcomes",
-        "final_adoption,total_cost",
-        "--difference",
-        "phased,big_bang",
-        "--resume",
-    )
+    result = sensitivity(write(tmp_path), out, *MORRIS, "--resume")
     assert result.exit_code == 0, result.output
     assert "0 run in this session" in result.output
     assert (out / "sensitivity.csv").read_bytes() == (morris / "sensitivity.csv").read_bytes()
