@@ -18,7 +18,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.analysis.folders import Results
-from sim.analysis.plots import COLOURS, LINESTYLES, MARKERS, figure_script, outcome_summary
+from sim.analysis.plots import figure_script, outcome_summary
+from sim.analysis.style import COLOURS, LINESTYLES, MARKERS
 
 HOURS, CAPACITY = "training.hours_per_user", "training.capacity"
 PANELS = {

@@ -7,8 +7,8 @@ their own. Plot functions take ``ax=None``/``axes=None`` and return the figure; 
 :class:`matplotlib.figure.Figure` directly, so no pyplot state is created or leaked.
 
 Each condition keeps one style in every figure (colour, line style, marker, hatch, chosen
-by its ``point``), so the figures read the same in colour and in black and white. The
-colours are the colour-blind-safe palette of Okabe & Ito (2008).
+by its ``point``; :mod:`sim.analysis.style`), so the figures read the same in colour and in
+black and white. The colours are the colour-blind-safe palette of Okabe & Ito (2008).
 
 Confidence intervals are Student t intervals of the mean across replicates
 (:func:`sim.analysis.stats.mean_ci`), cut at the bounds of shares and 0-1 scales.
@@ -24,7 +24,6 @@ from __future__ import annotations
 import inspect
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -38,18 +37,12 @@ from matplotlib.transforms import blended_transform_factory
 
 from sim.analysis.folders import Results, load_results, run_ids, run_results
 from sim.analysis.stats import Bounds, mean_ci
+from sim.analysis.style import Style, condition_style
 from sim.analysis.tables import BOUNDED_UNITS, check_outcomes, outcome_bounds
 from sim.defaults import CONFIDENCE_LEVEL, FIGURE_FORMATS
 from sim.errors import InputError, did_you_mean
 from sim.io import atomic_write, ensure_writable_dir
 from sim.outcomes import MAIN_OUTCOMES, OUTCOMES, ROLE_COLUMNS
-
-# Okabe & Ito (2008), black before yellow; the cycles have coprime lengths (8, 7, 9), so
-# colour, line style and marker together stay distinct far beyond eight conditions.
-COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
-LINESTYLES = ("-", "--", "-.", ":", (0, (6, 1.5, 1, 1.5, 1, 1.5)), (0, (1, 3)), (0, (9, 3)))
-MARKERS = ("o", "s", "^", "p", "v", "P", "X", "*", "h")  # "D" is kept for the mean
-HATCHES = ("", "///", "\\\\\\", "xxx", "...", "+++", "---", "ooo")
 
 # Per-step columns the figures show: column -> (panel title, axis label, unit). Per-role
 # columns (``adoption_rate.teacher``) take the entry of their first part.
@@ -64,27 +57,6 @@ TIMESERIES_PANELS = tuple(SERIES_LABELS)
 MAIN_PANELS = ("adoption_rate", "mean_frustration")
 WEEK_LABEL = "Week"
 FONT = {"title": 11, "label": 10, "tick": 9, "legend": 9}
-
-
-@dataclass(frozen=True)
-class Style:
-    """How one condition is drawn in every figure."""
-
-    color: str
-    linestyle: str | tuple
-    marker: str
-    hatch: str
-
-
-def condition_style(point: int) -> Style:
-    """The style of the condition with this ``point`` (the same in every figure)."""
-    i = int(point)
-    return Style(
-        COLOURS[i % len(COLOURS)],
-        LINESTYLES[i % len(LINESTYLES)],
-        MARKERS[i % len(MARKERS)],
-        HATCHES[i % len(HATCHES)],
-    )
 
 
 # --- the data behind the figures ------------------------------------------------------

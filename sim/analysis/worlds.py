@@ -368,7 +368,7 @@ def worlds_figure(
     dot per world with the median and the 5-95 % range (right)."""
     from matplotlib.figure import Figure
 
-    from sim.analysis.plots import condition_style
+    from sim.analysis.style import condition_style
 
     part = table[table["outcome"] == outcome]
     if part.empty:
