@@ -9,11 +9,16 @@ CHROMIUM := /usr/bin/chromium
 
 .PHONY: demo test lint bench screenshots clean
 
+# pip runs quietly, so each phase says what it is doing before it starts.
 $(STAMP): pyproject.toml setup.py
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,dashboard]'
-	touch $(STAMP)
+	@echo "[1/3] creating a virtual environment in $(VENV)/"
+	@$(PYTHON) -m venv $(VENV)
+	@echo "[2/3] upgrading pip in it"
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "[3/3] installing rollout-sim and its dependencies (NumPy, pandas, Mesa, matplotlib, Solara, ...; a few minutes the first time)"
+	@$(BIN)/python -m pip install --quiet -e '.[dev,dashboard]'
+	@touch $(STAMP)
+	@echo "installed: run commands as $(BIN)/sim ..., or 'source $(BIN)/activate' first"
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then APT=""; \
@@ -23,7 +28,8 @@ $(CHROMIUM):
 	$$APT env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
 demo: $(STAMP)
-	$(BIN)/sim demo
+	@echo "running the demo: $(BIN)/sim demo"
+	@$(BIN)/sim demo
 
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check sim tests benchmarks experiments tools

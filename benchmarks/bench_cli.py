@@ -20,6 +20,13 @@ import sys
 import time
 from pathlib import Path
 
+from environment import needs_environment
+
+try:
+    import sim  # noqa: F401  (the benchmark runs the project's `sim`)
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    needs_environment(missing)
+
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 3.0
 

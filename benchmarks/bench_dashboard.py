@@ -23,9 +23,15 @@ import argparse
 import contextlib
 import io
 import statistics
+import sys
 import time
 
-from sim.scenario import load_scenario
+from environment import needs_environment
+
+try:
+    from sim.scenario import load_scenario
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    needs_environment(missing)
 
 SCENARIO = "scenarios/default.toml"
 TARGET = 10.0
@@ -74,7 +80,6 @@ def in_browser(scenario: str, seed: int) -> float:
     """Weeks per second shown by the page in headless Chromium, from play to the end."""
     import re
     import subprocess
-    import sys
     import tempfile
     from pathlib import Path
 

@@ -13,10 +13,15 @@ from __future__ import annotations
 import argparse
 import time
 
-import numpy as np
-from mesa.examples.basic.virus_on_network.model import VirusOnNetwork
+from environment import needs_environment
 
-from sim import RolloutModel, load_scenario
+try:
+    import numpy as np
+    from mesa.examples.basic.virus_on_network.model import VirusOnNetwork
+
+    from sim import RolloutModel, load_scenario
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    needs_environment(missing)
 
 SIZES = (1_000, 5_000, 20_000)
 

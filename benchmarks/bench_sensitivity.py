@@ -34,7 +34,14 @@ import time
 import tomllib
 from pathlib import Path
 
-import tomli_w
+from environment import needs_environment
+
+try:
+    import tomli_w
+
+    import sim  # noqa: F401
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    needs_environment(missing)
 
 ROOT = Path(__file__).resolve().parents[1]
 ROBUSTNESS = ROOT / "experiments" / "robustness.toml"

@@ -19,16 +19,21 @@ import argparse
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+from environment import needs_environment
 
-from sim.analysis.discovery import discover_runs
-from sim.analysis.sensitivity import indices, outputs, sensitivity_design
-from sim.analysis.worlds import decision_table
-from sim.experiment.uncertainty import latin_hypercube, parse_uncertainties
-from sim.outcomes import OUTCOMES
-from sim.scenario import load_scenario
-from sim.simulation import simulate
+try:
+    import numpy as np
+    import pandas as pd
+
+    from sim.analysis.discovery import discover_runs
+    from sim.analysis.sensitivity import indices, outputs, sensitivity_design
+    from sim.analysis.worlds import decision_table
+    from sim.experiment.uncertainty import latin_hypercube, parse_uncertainties
+    from sim.outcomes import OUTCOMES
+    from sim.scenario import load_scenario
+    from sim.simulation import simulate
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    needs_environment(missing)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORES = 2

@@ -13,12 +13,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-from matplotlib.figure import Figure
+from environment import needs_environment
 
-from sim.analysis.folders import Results
-from sim.analysis.plots import figure_script, outcome_summary
+try:
+    import numpy as np
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from sim.analysis.folders import Results
+    from sim.analysis.plots import figure_script, outcome_summary
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    needs_environment(missing)
 
 PRESSURE, FILTERING = "governance.schedule_pressure", "governance.filtering"
 PANELS = {

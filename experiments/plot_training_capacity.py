@@ -14,12 +14,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
-from matplotlib.figure import Figure
+from environment import needs_environment
 
-from sim.analysis.folders import Results
-from sim.analysis.plots import figure_script, outcome_summary
-from sim.analysis.style import COLOURS, LINESTYLES, MARKERS
+try:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from sim.analysis.folders import Results
+    from sim.analysis.plots import figure_script, outcome_summary
+    from sim.analysis.style import COLOURS, LINESTYLES, MARKERS
+except ModuleNotFoundError as missing:  # not run in the project's environment
+    needs_environment(missing)
 
 HOURS, CAPACITY = "training.hours_per_user", "training.capacity"
 PANELS = {

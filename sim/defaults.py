@@ -8,6 +8,9 @@ scenario schema (:mod:`sim.scenario.schema`), and outcome names in :mod:`sim.out
 
 from __future__ import annotations
 
+MAX_STEPS = 2000
+"""Most weeks a run may simulate (``run.steps``, ``--steps``): nearly forty years."""
+
 CONFIDENCE_LEVEL = 0.95
 """Confidence level of the intervals in comparison tables, figures and validation."""
 

@@ -12,6 +12,7 @@ import re
 import sys
 import tomllib
 import typing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,8 @@ def _flat_values(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 def _bounds(field: FieldInfo) -> str:
     low = high = ""
     for meta in field.metadata:
+        if getattr(meta, "max_length", None) is not None:
+            return f"one line, at most {meta.max_length} characters"
         for attr, strict in (("ge", False), ("gt", True)):
             if getattr(meta, attr, None) is not None:
                 low = f"{'>' if strict else '>='} {getattr(meta, attr):g}"
@@ -110,6 +113,43 @@ def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+@dataclass(frozen=True)
+class Parameter:
+    """One scenario key as the documentation shows it, all read from the schema."""
+
+    key: str
+    meaning: str
+    unit: str
+    range: str
+    default: str
+    source: str
+    value: Any = None
+    """The default itself (``default`` is its text)."""
+
+
+def parameters() -> list[Parameter]:
+    """Every scenario key (``NAME`` for a role) with its meaning, unit, range, default and
+    source: what ``docs/parameters.md`` and ``sim scenario keys --long`` show."""
+    defaults = _flat_values(Scenario().model_dump(mode="json"))
+    role_defaults = Role().model_dump(mode="json")
+    rows = []
+    for key, field in _leaves(Scenario):
+        extra = field.json_schema_extra or {}
+        default = role_defaults[key.split(".NAME.")[-1]] if ".NAME." in key else defaults.get(key)
+        rows.append(
+            Parameter(
+                key,
+                field.description or "",
+                str(extra.get("unit", "-")),
+                _bounds(field),
+                _fmt(default),
+                str(extra.get("source", "assumption")),
+                default,
+            )
+        )
+    return rows
+
+
 def parameter_table(scenarios: dict[str, str | Path]) -> str:
     """Markdown: one row per parameter with meaning, unit, range, default and source from
     the schema, and each scenario's value with the source given in its file."""
@@ -117,8 +157,6 @@ def parameter_table(scenarios: dict[str, str | Path]) -> str:
     for name, path in scenarios.items():
         with open(path, "rb") as fh:
             cases[name] = (_flat_values(tomllib.load(fh)), scenario_comments(path))
-    defaults = _flat_values(Scenario().model_dump(mode="json"))
-    role_defaults = Role().model_dump(mode="json")
     header = ["Key", "Meaning", "Unit", "Range", "Default", "Source", *cases]
     lines = [
         "# Parameters",
@@ -133,18 +171,15 @@ def parameter_table(scenarios: dict[str, str | Path]) -> str:
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
     ]
-    for key, field in _leaves(Scenario):
-        extra = field.json_schema_extra or {}
-        role_key = key.split(".NAME.")[-1]
-        default = role_defaults[role_key] if ".NAME." in key else defaults.get(key)
+    for p in parameters():
         row = [
-            f"`{key}`",
-            field.description or "",
-            str(extra.get("unit", "-")),
-            _bounds(field),
-            _fmt(default),
-            str(extra.get("source", "assumption")),
-            *(_case_cell(key, values, notes) for values, notes in cases.values()),
+            f"`{p.key}`",
+            p.meaning,
+            p.unit,
+            p.range,
+            p.default,
+            p.source,
+            *(_case_cell(p.key, values, notes) for values, notes in cases.values()),
         ]
         lines.append("| " + " | ".join(_escape(c) for c in row) + " |")
     return "\n".join(lines) + "\n"

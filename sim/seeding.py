@@ -15,7 +15,32 @@ algorithms for random number generation. Harvey Mudd College, HMC-CS-2014-0905.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
+
+from sim.errors import InputError, shown
+
+SEED_BOUND = 2**63
+"""Seeds are whole numbers from 0 to ``SEED_BOUND - 1`` (what every result file records)."""
+
+
+def check_seed(seed: object, key: str = "--seed") -> int:
+    """``seed`` as an int, or :class:`InputError` naming ``key`` if it is not a whole
+    number from 0 to ``2**63 - 1`` (text such as ``"42"`` is read as a number).
+
+    >>> check_seed("42")
+    42
+    """
+    try:
+        value = int(seed.strip()) if isinstance(seed, str) else operator.index(seed)
+    except (TypeError, ValueError):
+        value = None
+    if isinstance(seed, bool):
+        value = None
+    if value is None or not 0 <= value < SEED_BOUND:
+        raise InputError(f"must be a non-negative integer below 2**63 (got {shown(seed)})", key=key)
+    return value
 
 
 def run_seed(root: int, point: int, replicate: int) -> int:

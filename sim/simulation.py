@@ -25,7 +25,7 @@ from sim.io import (
 )
 from sim.outdir import check_force, inspect, mark, not_ours, refuse_links, remove_own
 from sim.scenario import Scenario
-from sim.seeding import fresh_seed
+from sim.seeding import check_seed, fresh_seed
 
 RUN_FILES = ("timeseries.csv", "summary.json")
 MAX_FOLDER_NAME = 96
@@ -51,7 +51,7 @@ def simulate(
     """
     from sim.model import RolloutModel
 
-    seed = fresh_seed() if seed is None else int(seed)
+    seed = fresh_seed() if seed is None else check_seed(seed, key="seed")
     model = RolloutModel(scenario=scenario, seed=seed)
     try:
         steps = model.scenario.run.steps if steps is None else int(steps)

@@ -146,6 +146,19 @@ def test_scenario_validate_show_and_keys():
     assert "population.size" in keys and "population.roles.NAME.share" in keys
 
 
+def test_scenario_keys_long_gives_meaning_unit_range_and_default():
+    from sim.scenario import flat_keys
+    from sim.scenario.schema import Population
+
+    text = invoke("scenario", "keys", "--long").output
+    blocks = text.strip().split("\n\n")
+    assert [b.split()[0] for b in blocks] == flat_keys()
+    size = next(b for b in blocks if b.startswith("population.size "))
+    field = Population.model_fields["size"]
+    assert f"default {field.default}" in size and "agents" in size and ">= 1" in size
+    assert field.description in " ".join(size.split())
+
+
 def bad(args, tmp_path=None):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2, result.output

@@ -38,6 +38,13 @@ ROLES = {
     "pupil": {"label": "Pupils", "mandatory": True, "share": 0.2, "ceiling": 0.9},
 }
 CONDITIONS = [("big_bang", "low"), ("big_bang", "high"), ("phased", "low"), ("phased", "high")]
+# The conditions as the figures name them (factor levels in words, not identifiers).
+NAMES = [
+    "Big bang, low involvement",
+    "Big bang, high involvement",
+    "Phased, low involvement",
+    "Phased, high involvement",
+]
 GOLIVES = {"big_bang": [10], "phased": [10, 20, 30]}
 STEPS = 52
 # Per-replicate shift of the phased go-lives: the median shift over replicates is 0.
@@ -52,7 +59,7 @@ def _run_series(
         w + (SHIFTS[replicate] if strategy == "phased" and w > 10 else 0) for w in GOLIVES[strategy]
     ]
     share = 1 / len(golives)
-    waves = sum((t >= g).astype(float) for g in golives)
+    waves = sum((t > g).astype(float) for g in golives)  # live during week g: from step g + 1
     live = sum(share * (t >= g) for g in golives)
     pain = 0.5 if involvement == "low" else 0.25
     hump = sum(pain * share * (t >= g) * np.exp(-np.clip(t - g, 0, None) / 6) for g in golives)
@@ -283,8 +290,32 @@ def test_golive_weeks_are_the_median_over_replicates(tmp_path):
     assert g.loc[g["point"] == 2, "week"].tolist() == [10, 20, 30]
 
 
+def test_golive_marks_agree_with_the_models_golive_weeks():
+    """The model counts weeks from 0 and records a wave that goes live during week w as
+    ``first_golive_week = w``; the time series shows it live from step w + 1 (the state
+    after week w). The marks must say w, as the outcome and the scenario do."""
+    from sim.scenario import load_scenario
+    from sim.simulation import simulate
+
+    scenario = load_scenario(
+        None,
+        {
+            "population.size": 80,
+            "population.units": 4,
+            "rollout.first_golive_week": 6,
+            "rollout.wave_interval_weeks": 3,
+            "governance.schedule_pressure": 1.0,
+        },
+    )
+    result = simulate(scenario, seed=3, steps=20)
+    marks = plots.golive_weeks(result.timeseries.assign(point=0, replicate=0))
+    assert marks["week"].tolist()[0] == result.summary["first_golive_week"] == 6
+    assert marks["week"].tolist()[-1] == result.summary["last_golive_week"]
+    assert len(marks) == 4
+
+
 def test_golive_weeks_report_a_wave_reached_by_few_replicates():
-    waves = [[0, 1, 1, 1], [0, 1, 1, 2], [0, 1, 1, 1]]
+    waves = [[0, 0, 1, 1], [0, 0, 1, 2], [0, 0, 1, 1]]
     ts = pd.DataFrame(
         {
             "point": 0,
@@ -294,7 +325,7 @@ def test_golive_weeks_report_a_wave_reached_by_few_replicates():
         }
     )
     g = plots.golive_weeks(ts)
-    assert g[["wave", "week"]].values.tolist() == [[1, 1], [2, 3]]
+    assert g[["wave", "week"]].values.tolist() == [[1, 1], [2, 2]]
     assert_allclose(g["reached"], [1.0, 1 / 3])
 
 
@@ -329,14 +360,18 @@ def test_timeseries_figure_shows_band_means_and_golives(sweep, figs):
     panels = [ax for ax in fig.axes if ax.axison]
     assert len(panels) == len(plots.TIMESERIES_PANELS) == 5
     assert all(ax.get_xlabel() == "Week" and ax.get_ylabel() for ax in panels)
-    assert legend_labels(fig) == list(sweep.conditions.values())
+    assert legend_labels(fig) == [*NAMES, plots.GOLIVE_LABEL]
     adoption = plots.band(sweep.timeseries, "adoption_rate")
-    (line,) = condition_lines(panels[0], "phased | low")
+    (line,) = condition_lines(panels[0], "Phased, low involvement")
     assert_allclose(line.get_ydata(), adoption.loc[adoption["point"] == 2, "mean"])
     golive_x = {
-        line.get_xdata()[0] for line in panels[0].get_lines() if line.get_label() == "_golive"
+        x
+        for line in panels[0].get_lines()
+        if line.get_label() == "_golive"
+        for x in line.get_xdata()
     }
     assert golive_x == {10, 20, 30}
+    assert "Weekly indicators" in fig.get_suptitle()
 
 
 def test_roles_figure_plots_each_roles_own_columns(sweep, figs):
@@ -347,9 +382,9 @@ def test_roles_figure_plots_each_roles_own_columns(sweep, figs):
     for r, column in enumerate(ROLE_COLUMNS):
         for c, role in enumerate(sweep.roles):
             expected = plots.band(sweep.timeseries, f"{column}.{role.name}")
-            (line,) = condition_lines(grid[r, c], "big_bang | high")
+            (line,) = condition_lines(grid[r, c], "Big bang, high involvement")
             assert_allclose(line.get_ydata(), expected.loc[expected["point"] == 1, "mean"])
-    assert legend_labels(fig) == list(sweep.conditions.values())
+    assert legend_labels(fig) == [*NAMES, plots.GOLIVE_LABEL]
     assert to_hex(grid[0, 2].get_facecolor()) != to_hex(grid[0, 0].get_facecolor())
 
 
@@ -358,7 +393,8 @@ def test_outcomes_figure_annotates_mean_and_ci(sweep, figs):
     panels = [ax for ax in fig.axes if ax.axison]
     assert len(panels) == len(MAIN_OUTCOMES)
     assert all(ax.get_xlabel() for ax in panels)
-    assert legend_labels(fig) == list(sweep.conditions.values())
+    assert legend_labels(fig) == NAMES
+    assert [t.get_text() for t in panels[0].get_yticklabels()] == NAMES
     table = plots.outcome_summary(sweep.runs, MAIN_OUTCOMES[0]).set_index("point")
     texts = [t.get_text() for t in panels[0].texts]
     row = table.loc[0]
@@ -378,11 +414,12 @@ def test_outcome_jitter_is_seeded(sweep):
     assert not np.allclose(offsets(1), offsets(2))
 
 
-def test_main_figure_has_two_labelled_panels(sweep, figs):
+def test_main_figure_has_two_labelled_panels_a_title_and_a_golive_legend(sweep, figs):
     fig = figs["main"]
     assert [ax.get_title() for ax in fig.axes] == ["Adoption", "Mean frustration"]
     assert all(ax.get_xlabel() == "Week" and ax.get_ylabel() for ax in fig.axes)
-    assert legend_labels(fig) == list(sweep.conditions.values())
+    assert legend_labels(fig) == [*NAMES, plots.GOLIVE_LABEL]
+    assert "Adoption and mean frustration: mean of 3 runs per condition" in fig.get_suptitle()
 
 
 def test_figures_draw_on_given_axes(sweep):
@@ -394,13 +431,14 @@ def test_figures_draw_on_given_axes(sweep):
 
 def test_each_condition_has_one_style_in_every_figure(sweep, figs):
     figures = [figs["timeseries"], figs["roles"], figs["main"]]
-    for point, label in sweep.conditions.items():
+    for point, label in enumerate(NAMES):
         style = plots.condition_style(point)
         for fig in figures:
-            for ax in fig.axes:
-                for line in condition_lines(ax, label):
-                    assert to_hex(line.get_color()) == to_hex(style.color)
-                    assert line.get_marker() == style.marker
+            lines = [line for ax in fig.axes for line in condition_lines(ax, label)]
+            assert lines
+            for line in lines:
+                assert to_hex(line.get_color()) == to_hex(style.color)
+                assert line.get_marker() == style.marker
     boxes = plots.outcomes_figure(sweep, ["total_cost"]).axes[0].patches
     assert [b.get_hatch() or "" for b in boxes] == [
         plots.condition_style(p).hatch for p in sweep.conditions

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import inspect
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -36,6 +36,7 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
 from sim.analysis.folders import Results, load_results, run_ids, run_results
+from sim.analysis.layout import Layout, layout, select
 from sim.analysis.stats import Bounds, mean_ci
 from sim.analysis.style import Style, condition_style
 from sim.analysis.tables import BOUNDED_UNITS, check_outcomes, outcome_bounds
@@ -57,6 +58,12 @@ TIMESERIES_PANELS = tuple(SERIES_LABELS)
 MAIN_PANELS = ("adoption_rate", "mean_frustration")
 WEEK_LABEL = "Week"
 FONT = {"title": 11, "label": 10, "tick": 9, "legend": 9}
+MAX_INCHES = (16.0, 11.0)
+"""Largest figure (width, height) in inches: at :data:`DPI` at most 3,200 x 2,200 pixels."""
+DPI = 200
+"""Resolution of saved raster figures."""
+MIN_WIDTH = 10.0
+"""Narrowest figure of small multiples (inches), so that the legend below fits."""
 
 
 # --- the data behind the figures ------------------------------------------------------
@@ -85,32 +92,33 @@ def band(timeseries: pd.DataFrame, column: str, level: float = CONFIDENCE_LEVEL)
     if column not in timeseries.columns:
         raise InputError(f"no column '{column}' in the time series", key="column")
     ids = run_ids(timeseries)
-    parts = []
-    for point, ts in timeseries.groupby("point", sort=True):
-        wide = ts.set_index(["step", *ids])[column].unstack(ids).sort_index()
-        mean, lo, hi = mean_ci(wide.to_numpy(), level, series_bounds(column), axis=1)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "point": point,
-                    "step": wide.index.to_numpy(),
-                    "n": wide.notna().sum(axis=1).to_numpy(),
-                    "mean": mean,
-                    "sd": wide.std(axis=1).to_numpy(),
-                    "lo": lo,
-                    "hi": hi,
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
+    wide = timeseries.set_index(["point", "step", *ids])[column].unstack(ids)
+    wide = wide.sort_index()
+    values = wide.to_numpy(dtype=float)
+    mean, lo, hi = mean_ci(values, level, series_bounds(column), axis=1)
+    index = wide.index
+    return pd.DataFrame(
+        {
+            "point": index.get_level_values("point").to_numpy(),
+            "step": index.get_level_values("step").to_numpy(),
+            "n": wide.notna().sum(axis=1).to_numpy(),
+            "mean": mean,
+            "sd": wide.std(axis=1).to_numpy(),
+            "lo": lo,
+            "hi": hi,
+        }
+    )
 
 
 def golive_weeks(timeseries: pd.DataFrame) -> pd.DataFrame:
     """Go-live weeks per condition: for each wave ``k``, the median over replicates of the
-    first step at which ``waves_live >= k``, and the share of replicates (``reached``)
-    in which wave ``k`` went live at all.
+    week in which wave ``k`` went live, and the share of replicates (``reached``) in which
+    it went live at all.
 
-    The median is robust to the odd replicate whose go-live the board postponed.
+    Weeks are counted as the model counts them (``first_golive_week``): a wave that goes
+    live during week ``w`` shows in the time series from step ``w + 1`` (the state after
+    that week), so the week is the first step with ``waves_live >= k``, minus one. The
+    median is robust to the odd replicate whose go-live the board postponed.
     """
     rows = []
     ids = run_ids(timeseries)
@@ -120,7 +128,7 @@ def golive_weeks(timeseries: pd.DataFrame) -> pd.DataFrame:
             waves = run["waves_live"].to_numpy(dtype=float)
             steps = run["step"].to_numpy()
             for k in range(1, int(np.nanmax(waves, initial=0)) + 1):
-                firsts.setdefault(k, []).append(int(steps[np.argmax(waves >= k)]))
+                firsts.setdefault(k, []).append(int(steps[np.argmax(waves >= k)]) - 1)
         n_reps = ts.groupby(ids).ngroups
         for k, weeks in sorted(firsts.items()):
             rows.append((int(point), k, float(np.median(weeks)), len(weeks) / n_reps))
@@ -152,13 +160,16 @@ def outcome_summary(
 # --- drawing helpers ------------------------------------------------------------------
 
 
-def _grid(n: int, ncols: int, panel: tuple[float, float], **kw) -> tuple[Figure, list, list]:
-    """A constrained-layout figure with ``n`` panels; returns (figure, panels, spare cells)."""
-    ncols = min(ncols, n)
-    nrows = -(-n // ncols)
-    fig = Figure(figsize=(panel[0] * ncols, panel[1] * nrows), layout="constrained")
-    cells = list(fig.subplots(nrows, ncols, squeeze=False, **kw).ravel())
-    return fig, cells[:n], cells[n:]
+def _figure(
+    nrows: int, ncols: int, panel: tuple[float, float], extra: float = 0.0, **kw
+) -> tuple[Figure, np.ndarray]:
+    """A constrained-layout figure of ``nrows`` x ``ncols`` panels of about ``panel``
+    inches (plus ``extra`` inches of height for titles and legends), shrunk to fit
+    :data:`MAX_INCHES`; returns the figure and a 2-D array of axes."""
+    width, height = panel[0] * ncols, panel[1] * nrows + extra
+    fit = min(1.0, MAX_INCHES[0] / width, MAX_INCHES[1] / height)
+    fig = Figure(figsize=(width * fit, height * fit), layout="constrained")
+    return fig, fig.subplots(nrows, ncols, squeeze=False, **kw)
 
 
 def _decorate(
@@ -172,110 +183,144 @@ def _decorate(
     ax.set_axisbelow(True)
 
 
-def _handle(point: int, box: bool = False):
-    s = condition_style(point)
-    line = Line2D(
-        [],
-        [],
-        color=s.color,
-        linestyle=s.linestyle,
-        marker=s.marker,
-        markeredgecolor="black",
-        markeredgewidth=0.5,
-    )
+def _wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.wrap(text, width)) if text else text
+
+
+def _handle(index: int, box: bool = False):
+    s = condition_style(index)
+    edge = {"markeredgecolor": "black", "markeredgewidth": 0.5}
+    line = Line2D([], [], color=s.color, linestyle=s.linestyle, marker=s.marker, **edge)
     if not box:
         return line
     patch = Patch(facecolor=s.color, alpha=0.45, hatch=s.hatch, edgecolor="black")
-    return (
-        patch,
-        Line2D(
-            [],
-            [],
-            color=s.color,
-            marker=s.marker,
-            linestyle="none",
-            markeredgecolor="black",
-            markeredgewidth=0.5,
-        ),
-    )
+    return (patch, Line2D([], [], color=s.color, marker=s.marker, linestyle="none", **edge))
+
+
+GOLIVE_LABEL = "Go-live of a wave (median week)"
+"""Legend entry of the go-live marks (a thin line and a marker on the top edge)."""
+
+
+def _golive_handle() -> Line2D:
+    return Line2D([], [], color="0.35", linestyle="none", marker="|", markersize=12, mew=1.2)
 
 
 def _legend(
     fig: Figure,
-    results: Results,
+    lay: Layout,
     own: bool,
     first: Axes,
-    spare: list,
+    spare: Sequence[Axes] = (),
     box: bool = False,
     scale: float = 1.0,
-    title: str = "Condition",
+    title: str | None = None,
+    golive: bool = False,
 ) -> None:
-    """One legend entry per condition: in a spare cell, below the panels, or (on axes the
-    caller gave) in the first panel. Spare cells without a legend are removed."""
-    handles = [_handle(p, box) for p in results.conditions]
+    """One legend entry per line (a condition, or in small multiples a combination of the
+    line factors' levels) and one for the go-live marks: in a spare cell, below the
+    panels, or (on axes the caller gave) in the first panel. Spare cells without a legend
+    are removed."""
+    handles = [_handle(i, box) for i in range(len(lay.line_names))]
+    labels = [_wrap(name, 46) for name in lay.line_names]
+    if golive:
+        handles.append(_golive_handle())
+        labels.append(GOLIVE_LABEL)
     kw = {
-        "title": title,
+        "title": _wrap(title or lay.legend_title, 40),
         "fontsize": FONT["legend"] * scale,
         "title_fontsize": FONT["legend"] * scale,
         "handler_map": {tuple: HandlerTuple(ndivide=None)},
         "handlelength": 3.5,
     }
-    labels = list(results.conditions.values())
     if not own:
         first.legend(handles, labels, **kw)
     elif spare:
         spare[0].axis("off")
         spare[0].legend(handles, labels, loc="center", frameon=False, **kw)
     else:
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 3), **kw)
+        # As many columns as fit across the figure (an entry: handle, gap, longest line).
+        longest = max(len(line) for label in labels for line in label.split("\n"))
+        entry = longest * FONT["legend"] * scale * 0.55 / 72 + 0.9
+        ncols = max(1, min(len(labels), 4, int(fig.get_figwidth() // entry)))
+        fig.legend(handles, labels, loc="outside lower center", ncols=ncols, **kw)
     for ax in spare[1:]:
         fig.delaxes(ax)
 
 
-def _mark_golive(ax: Axes, weeks: pd.DataFrame, style: Style) -> None:
+def _title(fig: Figure, results: Results, lay: Layout, what: str, scale: float = 1.0) -> None:
+    """The figure's title: the experiment's question (or the scenario's name), what is
+    shown, and the factors a choice of conditions held fixed."""
+    head = results.manifest.get("description") or results.manifest.get("experiment") or ""
+    if results.kind == "run":
+        head = next(iter(results.conditions.values()), "")
+    width = int(fig.get_figwidth() * 11 / scale)
+    lines = [_wrap(str(head), width)] if head else []
+    lines.append(_wrap(what + (f"; only {lay.fixed}" if lay.fixed else ""), width))
+    fig.suptitle("\n".join(lines), fontsize=FONT["title"] * scale)
+
+
+def _what(results: Results, shown: str, level: float) -> str:
+    """``"Adoption and mean frustration: mean of 30 runs per condition with its 95 % CI"``."""
+    if results.kind == "run":
+        return f"{shown}: one run"
+    n = results.manifest.get("replicates")
+    runs = f"{n} runs" if n else "the runs"
+    return f"{shown}: mean of {runs} per condition, band: {level:.0%} CI"
+
+
+def _mark_golive(ax: Axes, weeks: pd.DataFrame, style: Style) -> bool:
     """A thin vertical line and a marker on the top edge at each go-live week reached in
-    at least half of the replicates."""
+    at least half of the replicates (the markers are one line labelled ``_golive``);
+    whether any was drawn."""
+    marked = weeks.loc[weeks["reached"] >= 0.5, "week"].to_numpy()
+    if not marked.size:
+        return False
     top = blended_transform_factory(ax.transData, ax.transAxes)
-    for week in weeks.loc[weeks["reached"] >= 0.5, "week"]:
-        ax.axvline(
-            week,
-            color=style.color,
-            linestyle=style.linestyle,
-            linewidth=0.8,
-            alpha=0.55,
-            label="_golive",
-        )
-        ax.plot(
-            [week],
-            [1.0],
-            transform=top,
-            marker=style.marker,
-            color=style.color,
-            markeredgecolor="black",
-            markeredgewidth=0.5,
-            markersize=6,
-            clip_on=False,
-            linestyle="none",
-            label="_golive",
-        )
+    ax.vlines(
+        marked,
+        0,
+        1,
+        transform=top,
+        colors=style.color,
+        linestyles=style.linestyle,
+        linewidth=0.8,
+        alpha=0.55,
+        label="_golive_lines",
+    )
+    ax.plot(
+        marked,
+        np.ones(marked.size),
+        transform=top,
+        marker=style.marker,
+        color=style.color,
+        markeredgecolor="black",
+        markeredgewidth=0.5,
+        markersize=6,
+        clip_on=False,
+        linestyle="none",
+        label="_golive",
+    )
+    return True
 
 
 def _draw_series(
     ax: Axes,
-    results: Results,
-    column: str,
-    level: float,
+    data: pd.DataFrame,
+    lay: Layout,
+    points: Sequence[int],
     golive: pd.DataFrame | None,
     scale: float = 1.0,
-) -> None:
-    """Mean line (labelled with the condition) and confidence band for each condition."""
-    data = band(results.timeseries, column, level)
-    points = list(results.conditions)
-    for i, (point, label) in enumerate(results.conditions.items()):
+) -> bool:
+    """Mean line and confidence band (``data``, from :func:`band`) for each of
+    ``points``, labelled with its line's name; returns whether go-live marks were drawn."""
+    names = lay.line_names
+    marked = False
+    for point in points:
         d = data[data["point"] == point]
         if d.empty:
             continue
-        s = condition_style(point)
+        i = lay.lines[point]
+        s = condition_style(i)
         every = max(1, len(d) // 8)
         ax.plot(
             d["step"],
@@ -287,15 +332,16 @@ def _draw_series(
             markersize=4.5 * scale,
             markeredgecolor="black",
             markeredgewidth=0.5,
-            markevery=(i * every // len(points), every),
-            label=label,
+            markevery=(i * every // len(names), every),
+            label=names[i],
         )
         if d["n"].max() > 1:
             ax.fill_between(
                 d["step"], d["lo"], d["hi"], color=s.color, alpha=0.18, linewidth=0, label="_band"
             )
         if golive is not None:
-            _mark_golive(ax, golive[golive["point"] == point], s)
+            marked |= _mark_golive(ax, golive[golive["point"] == point], s)
+    return marked
 
 
 def _floor_at_zero(axes, columns) -> None:
@@ -314,6 +360,102 @@ def _golive_or_none(results: Results) -> pd.DataFrame | None:
     return golive_weeks(results.timeseries)
 
 
+def _given(axes, n: int) -> list[Axes]:
+    flat = list(np.asarray(axes, dtype=object).ravel())
+    if len(flat) != n:
+        raise InputError(f"this figure needs {n} axes, got {len(flat)}", key="axes")
+    return flat
+
+
+def _series_grid(
+    results: Results,
+    rows: Sequence[tuple[str, str]],
+    level: float,
+    axes,
+    panel: tuple[float, float],
+    scale: float = 1.0,
+) -> tuple[Figure, Layout, bool]:
+    """Small multiples of time series: one row per ``(column, row title)``, one column
+    per panel of the layout (the same y range along a row). Titles go on the top row, axis
+    labels on the left column and the bottom row. Returns the figure, the layout and
+    whether go-live marks were drawn.
+
+    The axes' ranges are set before drawing and autoscaling is off: with dozens of panels,
+    Matplotlib's autoscaling of shared axes after every band costs quadratic time."""
+    lay = layout(results)
+    ncols = len(lay.panels)
+    if axes is None:
+        width = max(panel[0], MIN_WIDTH / ncols)  # room for the legend below
+        fig, grid = _figure(len(rows), ncols, (width, panel[1]), 1.6)
+    else:
+        grid = np.asarray(_given(axes, len(rows) * ncols), dtype=object).reshape(len(rows), ncols)
+        fig = grid[0, 0].figure
+    golive = _golive_or_none(results)
+    steps = results.timeseries["step"]
+    weeks = (float(steps.min()), float(steps.max())) if len(steps) else (0.0, 1.0)
+    pad = 0.03 * (weeks[1] - weeks[0] or 1.0)
+    marked = False
+    for r, (column, row_title) in enumerate(rows):
+        data = band(results.timeseries, column, level)
+        top = _top(column, data)
+        for c, (title, points) in enumerate(lay.panels):
+            ax = grid[r, c]
+            ax.set_xlim(weeks[0] - pad, weeks[1] + pad)
+            ax.set_ylim(0, top)
+            ax.set_autoscale_on(False)
+            marked |= _draw_series(ax, data, lay, points, golive, scale)
+            _decorate(
+                ax,
+                _wrap(title, 30) if r == 0 else "",
+                WEEK_LABEL if r == len(rows) - 1 else "",
+                _row_label(column, row_title) if c == 0 else "",
+                scale,
+            )
+            # Rows are short: their labels read across, so neighbours cannot overlap.
+            ax.yaxis.label.set(rotation=0, ha="right", va="center")
+            ax.tick_params(labelbottom=r == len(rows) - 1, labelleft=c == 0)
+    return fig, lay, marked
+
+
+def _top(column: str, data: pd.DataFrame) -> float:
+    """Top of the y axis of ``column``: 1.02 for adoption, else a little above the
+    highest mean or band (every series starts at 0)."""
+    if column.startswith("adoption_rate"):
+        return 1.02
+    highest = np.nanmax(data[["mean", "hi"]].to_numpy(), initial=0.0)
+    return float(highest * 1.08) if highest > 0 else 0.05
+
+
+def _series_panels(
+    axes: Sequence[Axes],
+    results: Results,
+    lay: Layout,
+    columns: Sequence[str],
+    level: float,
+    scale: float = 1.0,
+) -> bool:
+    """One panel per column, every condition in it, titled with the series; returns
+    whether go-live marks were drawn."""
+    golive = _golive_or_none(results)
+    marked = False
+    for ax, column in zip(axes, columns, strict=True):
+        title, ylabel = series_labels(column)
+        data = band(results.timeseries, column, level)
+        marked |= _draw_series(ax, data, lay, lay.points, golive, scale)
+        _decorate(ax, title, WEEK_LABEL, _wrap(ylabel, int(26 * 1.3 / scale)), scale)
+    _floor_at_zero(axes, columns)
+    return marked
+
+
+def _row_label(column: str, row_title: str) -> str:
+    """The y label of a row of small multiples: the series' label, or for a role
+    ``"Teachers"`` over the series' short title and unit."""
+    if not row_title:
+        return _wrap(series_labels(column)[1], 16)
+    title, _, unit = SERIES_LABELS.get(column.split(".")[0], (column, "", ""))
+    return f"{_wrap(row_title, 16)}\n{_wrap(f'{title.lower()} ({unit})', 16)}"
+
+
 # --- figures --------------------------------------------------------------------------
 
 
@@ -323,21 +465,36 @@ def timeseries_figure(
     level: float = CONFIDENCE_LEVEL,
     axes: Sequence[Axes] | None = None,
 ) -> Figure:
-    """Figure 1: one panel per column (adoption, workarounds, productivity loss, mean and
+    """Figure 1: the weekly series (adoption, workarounds, productivity loss, mean and
     90th-percentile frustration), each condition's across-replicate mean with its
-    ``level`` confidence band, and go-live weeks marked."""
-    own = axes is None
-    if own:
-        fig, axes, spare = _grid(len(columns), 3, (3.8, 2.9))
+    ``level`` confidence band, and go-live weeks marked.
+
+    With few conditions, one panel per column, one line per condition; with many, small
+    multiples (:mod:`sim.analysis.layout`): one row per column, one panel per level of the
+    facet factors, one line per level of the line factors."""
+    lay = layout(results)
+    if lay.faceted:
+        fig, lay, marked = _series_grid(
+            results, [(c, "") for c in columns], level, axes, (2.6, 1.8)
+        )
+        own = axes is None
+        first, spare = fig.axes[0], []
     else:
-        fig, spare = axes[0].figure, []
-    golive = _golive_or_none(results)
-    for ax, column in zip(axes, columns, strict=True):
-        title, ylabel = series_labels(column)
-        _draw_series(ax, results, column, level, golive)
-        _decorate(ax, title, WEEK_LABEL, ylabel)
-    _floor_at_zero(axes, columns)
-    _legend(fig, results, own, axes[0], spare)
+        own = axes is None
+        if own:
+            ncols = min(3, len(columns))
+            nrows = -(-len(columns) // ncols)
+            fig, grid = _figure(nrows, ncols, (3.8, 2.9), 0.9)
+            cells = list(grid.ravel())
+            axes, spare = cells[: len(columns)], cells[len(columns) :]
+        else:
+            axes, spare = _given(axes, len(columns)), []
+            fig = axes[0].figure
+        marked = _series_panels(axes, results, lay, columns, level)
+        first = axes[0]
+    _legend(fig, lay, own, first, spare, golive=marked)
+    if own:
+        _title(fig, results, lay, _what(results, "Weekly indicators", level))
     return fig
 
 
@@ -349,33 +506,47 @@ def roles_figure(
 ) -> Figure:
     """Figure 2: per-role time series, one row per column and one column per role
     (mandatory roles first; voluntary roles on a grey background), y axes shared per row
-    so mandatory and voluntary users compare directly."""
+    so mandatory and voluntary users compare directly. With many conditions (small
+    multiples), one row per column and role and one panel per level of the facet
+    factors."""
     roles = results.roles
     if not roles:
         raise InputError("the time series has no per-role columns", key="roles")
     own = axes is None
+    lay = layout(results)
+    if lay.faceted:
+        rows = [(f"{column}.{role.name}", role.label) for column in columns for role in roles]
+        fig, lay, marked = _series_grid(results, rows, level, axes, (2.5, 1.35))
+        _legend(fig, lay, own, fig.axes[0], golive=marked)
+        if own:
+            _title(fig, results, lay, _what(results, "Weekly indicators by role", level))
+        return fig
     if own:
-        fig = Figure(figsize=(3.4 * len(roles), 2.6 * len(columns) + 0.9), layout="constrained")
-        axes = fig.subplots(len(columns), len(roles), squeeze=False, sharex=True, sharey="row")
+        fig, axes = _figure(len(columns), len(roles), (3.4, 2.6), 1.8, sharex=True, sharey="row")
     else:
-        axes = np.asarray(axes).reshape(len(columns), len(roles))
+        axes = np.asarray(_given(axes, len(columns) * len(roles)), dtype=object)
+        axes = axes.reshape(len(columns), len(roles))
         fig = axes[0, 0].figure
     golive = _golive_or_none(results)
+    marked = False
     for r, column in enumerate(columns):
-        title, ylabel = series_labels(column)
+        _, ylabel = series_labels(column)
         for c, role in enumerate(roles):
             ax = axes[r, c]
-            _draw_series(ax, results, f"{column}.{role.name}", level, golive)
+            data = band(results.timeseries, f"{column}.{role.name}", level)
+            marked |= _draw_series(ax, data, lay, lay.points, golive)
             if role.mandatory is False:
                 ax.set_facecolor("0.95")
             _decorate(
                 ax,
                 role.title if r == 0 else "",
                 WEEK_LABEL if r == len(columns) - 1 else "",
-                ylabel if c == 0 else "",
+                _wrap(ylabel, 26) if c == 0 else "",
             )
     _floor_at_zero(axes.ravel(), [col for col in columns for _ in roles])
-    _legend(fig, results, own, axes[0, 0], [])
+    _legend(fig, lay, own, axes[0, 0], golive=marked)
+    if own:
+        _title(fig, results, lay, _what(results, "Weekly indicators by role", level))
     return fig
 
 
@@ -392,17 +563,22 @@ _HORIZONTAL = (
 
 
 def _draw_outcome(
-    ax: Axes, results: Results, outcome: str, level: float, rng: np.random.Generator
+    ax: Axes,
+    results: Results,
+    lay: Layout,
+    outcome: str,
+    level: float,
+    rng: np.random.Generator,
 ) -> None:
     """Horizontal box per condition (first condition on top) with the jittered runs, the
     mean and its confidence interval, and the numbers written beside the panel."""
     values = outcome_values(results.runs, outcome)
     table = outcome_summary(results.runs, outcome, level).set_index("point")
     right = blended_transform_factory(ax.transAxes, ax.transData)
-    n = len(results.conditions)
-    for i, point in enumerate(results.conditions):
+    n = len(lay.points)
+    for i, point in enumerate(lay.points):
         y = n - 1 - i
-        s = condition_style(point)
+        s = condition_style(lay.lines[point])
         data = values.loc[values["point"] == point, "value"].dropna().to_numpy()
         if data.size == 0:
             ax.text(1.02, y, "not reached", transform=right, va="center", fontsize=FONT["tick"])
@@ -428,21 +604,71 @@ def _draw_outcome(
             zorder=3,
         )
         row = table.loc[point]
-        ax.errorbar(
-            row["mean"],
-            y,
-            xerr=[[row["mean"] - row["lo"]], [row["hi"] - row["mean"]]],
-            fmt="D",
-            color="black",
-            markerfacecolor="white",
-            capsize=3,
-            zorder=4,
-        )
+        _mean_with_ci(ax, row["mean"], y, row["lo"], row["hi"], horizontal=True)
         text = f"{_fmt(row['mean'])} [{_fmt(row['lo'])}, {_fmt(row['hi'])}]"
         if row["n"] < row["runs"]:
             text += f"  n={int(row['n'])}/{int(row['runs'])}"
         ax.text(1.02, y, text, transform=right, va="center", fontsize=FONT["tick"])
     ax.set_ylim(-0.6, n - 0.4)
+
+
+def _mean_with_ci(ax: Axes, mean, at, lo, hi, horizontal: bool, **kw) -> None:
+    """The mean as a white diamond with its confidence interval as error bars."""
+    err = [[mean - lo], [hi - mean]]
+    x, y = (mean, at) if horizontal else (at, mean)
+    style = {"fmt": "D", "color": "black", "markerfacecolor": "white", "capsize": 3, "zorder": 4}
+    ax.errorbar(x, y, **({"xerr": err} if horizontal else {"yerr": err}), **{**style, **kw})
+
+
+def _draw_effects(ax: Axes, results: Results, lay: Layout, outcome: str, level: float) -> None:
+    """Small multiples of an outcome: the panels' levels along x, one line per line
+    level with the mean and its confidence interval at each x (slightly dodged so the
+    intervals do not hide each other). A hollow marker: not every run reached the value."""
+    table = outcome_summary(results.runs, outcome, level).set_index("point")
+    n_lines = len(lay.line_names)
+    for i in range(n_lines):
+        s = condition_style(i)
+        xs, means = [], []
+        for x, (_, points) in enumerate(lay.panels):
+            point = next((p for p in points if lay.lines[p] == i), None)
+            if point is None or point not in table.index or table.loc[point, "n"] == 0:
+                continue
+            row = table.loc[point]
+            at = x + (i - (n_lines - 1) / 2) * min(0.08, 0.6 / n_lines)
+            full = row["n"] == row["runs"]
+            _mean_with_ci(
+                ax,
+                row["mean"],
+                at,
+                row["lo"],
+                row["hi"],
+                horizontal=False,
+                color=s.color,
+                marker=s.marker,
+                markeredgecolor="black",
+                markerfacecolor=s.color if full else "white",
+                fmt="none",
+            )
+            ax.plot(
+                [at],
+                [row["mean"]],
+                linestyle="none",
+                marker=s.marker,
+                color=s.color,
+                markeredgecolor="black",
+                markeredgewidth=0.5,
+                zorder=5,
+                markerfacecolor=s.color if full else "white",
+                label="_mean",
+            )
+            xs.append(at)
+            means.append(row["mean"])
+        ax.plot(
+            xs, means, color=s.color, linestyle=s.linestyle, linewidth=1.2, label=lay.line_names[i]
+        )
+    ticks = [_wrap(name, 16) for name in lay.panel_names]
+    ax.set_xticks(range(len(lay.panels)), ticks)
+    ax.set_xlim(-0.5, len(lay.panels) - 0.5)
 
 
 def outcomes_figure(
@@ -452,34 +678,59 @@ def outcomes_figure(
     axes: Sequence[Axes] | None = None,
     seed: int = 0,
 ) -> Figure:
-    """Figure 3: the distribution of each run-level outcome per condition (boxes, the
-    jittered runs, the mean as a white diamond with its ``level`` CI), and
-    ``mean [lo, hi]`` beside each box.
+    """Figure 3: each run-level outcome per condition. With few conditions, its
+    distribution (boxes, the jittered runs, the mean as a white diamond with its
+    ``level`` CI) and ``mean [lo, hi]`` beside each box; with many (small multiples), the
+    mean and its CI of each condition, the facet factors' levels along x and one line per
+    level of the line factors.
 
     Failed runs are left out; runs that never reached a value (NaN) are counted in
-    ``n=reached/runs``. ``seed`` drives the jitter only.
+    ``n=reached/runs`` (hollow markers in small multiples). ``seed`` drives the jitter only.
     """
     if results.runs is None:
         raise InputError("outcome distributions need a sweep (runs.csv)", key="DIR")
     check_outcomes(results.runs, list(outcomes), key="--outcomes")
+    lay = layout(results)
     rng = np.random.default_rng(seed)
     own = axes is None
-    n_cond = len(results.conditions)
+    n_rows = len(lay.points)
+    ncols = 3 if len(outcomes) > 4 else 2
     if own:
-        fig, axes, spare = _grid(len(outcomes), 2, (5.6, 0.45 * n_cond + 1.5))
+        panel = (4.6, 3.0) if lay.faceted else (4.6, 0.32 * n_rows + 1.3)
+        fig, grid = _figure(-(-len(outcomes) // ncols), min(ncols, len(outcomes)), panel, 1.8)
+        cells = list(grid.ravel())
+        axes, spare = cells[: len(outcomes)], cells[len(outcomes) :]
     else:
-        fig, spare = axes[0].figure, []
-    labels = list(results.conditions.values())
+        axes, spare = _given(axes, len(outcomes)), []
+        fig = axes[0].figure
+    names = [_wrap(lay.names[p], 30) for p in lay.points]
     for i, (ax, outcome) in enumerate(zip(axes, outcomes, strict=True)):
-        _draw_outcome(ax, results, outcome, level, rng)
         description, unit = OUTCOMES[outcome]
-        _decorate(ax, xlabel=textwrap.fill(f"{description} ({unit})", 48))
-        ax.set_yticks(
-            range(n_cond - 1, -1, -1), labels if (i % 2 == 0 or not own) else [""] * n_cond
-        )
+        if lay.faceted:
+            _draw_effects(ax, results, lay, outcome, level)
+            _decorate(ax, ylabel=_wrap(f"{description} ({unit})", 34))
+            ax.set_xlabel(_wrap(lay.panels_title, 40), fontsize=FONT["label"])
+            ax.grid(False, axis="x")
+            continue
+        _draw_outcome(ax, results, lay, outcome, level, rng)
+        _decorate(ax, xlabel=_wrap(f"{description} ({unit})", 48))
+        first_in_row = i % ncols == 0 or not own
+        ax.set_yticks(range(n_rows - 1, -1, -1), names if first_in_row else [""] * n_rows)
         ax.grid(False, axis="y")
-    title = f"Condition\n(\u25c7 mean with {level:.0%} CI)"
-    _legend(fig, results, own, axes[0], spare, box=True, title=title)
+    if lay.faceted:
+        title = None
+        _legend(fig, lay, own, axes[0], spare)
+    else:
+        title = f"Condition\n(\u25c7 mean with {level:.0%} CI)"
+        _legend(fig, lay, own, axes[0], spare, box=True, title=title)
+    if own:
+        _title(
+            fig,
+            results,
+            lay,
+            _what(results, "Outcomes of each run", level).split(", band")[0]
+            + f", with its {level:.0%} CI",
+        )
     return fig
 
 
@@ -487,21 +738,28 @@ def main_figure(
     results: Results, level: float = CONFIDENCE_LEVEL, axes: Sequence[Axes] | None = None
 ) -> Figure:
     """The main figure for a talk or a classroom: adoption and mean frustration per
-    condition, with confidence bands and go-live weeks, in large type."""
+    condition, with confidence bands and go-live weeks, in large type, titled with the
+    experiment's question. With many conditions, small multiples (one row each)."""
     scale = 1.3
     own = axes is None
-    if own:
-        fig = Figure(figsize=(11, 5), layout="constrained")
-        axes = fig.subplots(1, len(MAIN_PANELS), sharex=True)
+    lay = layout(results)
+    if lay.faceted:
+        rows = [(c, "") for c in MAIN_PANELS]
+        fig, lay, marked = _series_grid(results, rows, level, axes, (2.9, 2.4), scale=1.0)
+        first = fig.axes[0]
     else:
-        fig = axes[0].figure
-    golive = _golive_or_none(results)
-    for ax, column in zip(axes, MAIN_PANELS, strict=True):
-        title, ylabel = series_labels(column)
-        _draw_series(ax, results, column, level, golive, scale)
-        _decorate(ax, title, WEEK_LABEL, ylabel, scale)
-    _floor_at_zero(axes, MAIN_PANELS)
-    _legend(fig, results, own, axes[0], [], scale=scale)
+        if own:
+            fig, grid = _figure(1, len(MAIN_PANELS), (5.5, 4.2), 1.6, sharex=True)
+            axes = list(grid.ravel())
+        else:
+            axes = _given(axes, len(MAIN_PANELS))
+            fig = axes[0].figure
+        marked = _series_panels(axes, results, lay, MAIN_PANELS, level, scale)
+        first = axes[0]
+    _legend(fig, lay, own, first, scale=1.0 if lay.faceted else scale, golive=marked)
+    if own:
+        what = _what(results, "Adoption and mean frustration", level)
+        _title(fig, results, lay, what, scale=1.0 if lay.faceted else 1.15)
     return fig
 
 
@@ -518,7 +776,7 @@ def save_figure(fig: Figure, path: str | Path, fmt: str) -> Path:
     """Save ``fig`` to ``path`` atomically (a reader never sees half a file)."""
     _check_format(fmt)
     target = Path(path)
-    atomic_write(target, lambda tmp: fig.savefig(tmp, format=fmt, dpi=200))
+    atomic_write(target, lambda tmp: fig.savefig(tmp, format=fmt, dpi=DPI))
     return target
 
 
@@ -544,13 +802,31 @@ def worlds_figures(
     results: Results, outcomes: Sequence[str], level: float = CONFIDENCE_LEVEL
 ) -> dict[str, Figure]:
     """``worlds_OUTCOME``: per outcome, the share of worlds in which each condition is best
-    and the paired differences from the reference world by world."""
+    and the paired differences from the reference world by world
+    (:func:`sim.analysis.worlds.worlds_figure`), the conditions named and styled as in the
+    other figures. When the chosen conditions leave the reference out, the first of them
+    is the reference."""
+    from sim.analysis.layout import condition_values
     from sim.analysis.worlds import decision_table, worlds_figure
 
+    lay = layout(results)
     factors = list(results.manifest.get("factors") or {})
     reference = results.manifest.get("reference") or {}
+    values = condition_values(results)
+    if values and reference not in [values[p] for p in lay.points]:
+        reference = values[lay.points[0]]
     table = decision_table(results.runs, factors, reference, list(outcomes), level)
-    return {f"worlds_{name}": worlds_figure(table, results.runs, name) for name in outcomes}
+    names = {p: _wrap(lay.names[p], 30) for p in lay.points}
+    styles = {p: condition_style(lay.lines[p]) for p in lay.points}
+    out = {}
+    for name in outcomes:
+        fig, grid = _figure(1, 2, (5.5, 0.45 * len(lay.points) + 1.2), 1.8)
+        worlds_figure(table, results.runs, name, list(grid[0]), names, styles)
+        _legend(fig, lay, True, grid[0][0])
+        what = f"{OUTCOMES[name][0]}: across {table.attrs['worlds']} sampled worlds"
+        _title(fig, results, lay, what)
+        out[f"worlds_{name}"] = fig
+    return out
 
 
 def write_figures(
@@ -570,9 +846,13 @@ def plot_results(
     out_dir: str | Path | None = None,
     fmt: str = "png",
     outcomes: Sequence[str] | None = None,
+    where: Mapping[str, Sequence] | None = None,
+    conditions: Sequence[str] | None = None,
 ) -> list[Path]:
-    """Load a sweep or run folder and write its figures (default: ``results_dir/figures``)."""
-    results = load_results(results_dir)
+    """Load a sweep or run folder and write its figures (default: ``results_dir/figures``),
+    of the conditions chosen by ``where`` and ``conditions`` (see
+    :func:`sim.analysis.layout.select`)."""
+    results = select(load_results(results_dir), where, conditions)
     return write_figures(results, out_dir or Path(results_dir) / "figures", fmt, outcomes)
 
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -66,6 +66,8 @@ from sim.outcomes import BETTER, OUTCOMES
 if TYPE_CHECKING:  # matplotlib is loaded only to draw (sim compare never does)
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+    from sim.analysis.style import Style
 
 QUANTILES = (0.05, 0.95)
 """The range shown across worlds: from the 5th to the 95th percentile."""
@@ -361,11 +363,17 @@ def paired_differences(
 
 
 def worlds_figure(
-    table: pd.DataFrame, runs: pd.DataFrame, outcome: str, axes: Sequence[Axes] | None = None
+    table: pd.DataFrame,
+    runs: pd.DataFrame,
+    outcome: str,
+    axes: Sequence[Axes] | None = None,
+    names: Mapping[int, str] | None = None,
+    styles: Mapping[int, Style] | None = None,
 ) -> Figure:
     """Two panels for one outcome: the share of worlds in which each condition is best
     (left), and each condition's paired difference from the reference across worlds, one
-    dot per world with the median and the 5-95 % range (right)."""
+    dot per world with the median and the 5-95 % range (right). ``names`` and ``styles``
+    (by ``point``) default to the condition's label and :func:`condition_style`."""
     from matplotlib.figure import Figure
 
     from sim.analysis.style import condition_style
@@ -374,17 +382,18 @@ def worlds_figure(
     if part.empty:
         raise InputError(f"no rows for outcome '{outcome}' in the table")
     if axes is None:
-        fig = Figure(figsize=(11, 0.5 * len(part) + 2), layout="constrained")
+        fig = Figure(figsize=(11, min(0.5 * len(part) + 2, 11)), layout="constrained")
         axes = fig.subplots(1, 2)
     fig = axes[0].figure
+    labels = part["condition" if "condition" in part else "point"].astype(str)
+    if names is not None:
+        labels = part["point"].map(names)
     names = [
         f"{v} (reference)" if ref else str(v)
-        for v, ref in zip(
-            part["condition" if "condition" in part else "point"], part["reference"], strict=True
-        )
+        for v, ref in zip(labels, part["reference"], strict=True)
     ]
     y = np.arange(len(part))[::-1]
-    styles = [condition_style(p) for p in part["point"]]
+    styles = [(styles or {}).get(p) or condition_style(p) for p in part["point"]]
     axes[0].barh(
         y,
         part["best"],
@@ -415,13 +424,13 @@ def worlds_figure(
         axes[1].plot([row.diff_p05, row.diff_p95], [yi, yi], color="black", linewidth=1.5)
         axes[1].plot([row.diff_median], [yi], marker="D", color="white", markeredgecolor="black")
     axes[1].axvline(0, color="black", linewidth=0.8)
-    axes[1].set_yticks(y, names)
+    axes[1].set_yticks(y, [""] * len(y))  # the same rows as the left panel, named there
     for ax in axes:  # the same rows in both panels
         ax.set_ylim(-0.6, len(part) - 0.4)
     better = part["better"].iloc[0]
     text, unit = OUTCOMES.get(outcome, (outcome, ""))
     label = f"{text}: difference from the reference ({unit}; {better} is better)"
-    axes[1].set_xlabel(textwrap.fill(label, 50))
+    axes[1].set_xlabel(textwrap.fill(label, 40))
     fig.suptitle(f"{outcome} across {table.attrs['worlds']} worlds", fontsize=11)
     return fig
 

@@ -12,7 +12,7 @@ import importlib
 
 import click
 
-from sim.errors import InputError
+from sim.errors import MAX_LINE, InputError, shown
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("sim.cli.run", "run_command"),
@@ -31,9 +31,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 class InputErrorExit(click.ClickException):
-    """Bad input, shown as one line ``error: ...`` with exit status 2."""
+    """Bad input, shown as one line ``error: ...`` with exit status 2 (at most
+    :data:`sim.errors.MAX_LINE` characters after ``error: ``, whatever it echoes)."""
 
     exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(shown(message, MAX_LINE))
 
     def show(self, file=None) -> None:
         click.echo(f"error: {self.message}", err=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from sim.cli.options import format_option, level_option, outcomes_option
+from sim.cli.options import PathType, format_option, level_option, outcomes_option
 from sim.defaults import TABLE_FORMATS
 
 
 @click.command("compare")
-@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
+@click.argument("folder", metavar="DIR", type=PathType(file_okay=False))
 @format_option(
     TABLE_FORMATS,
     "Markdown for reading (wide: one compact table), tidy CSV for machines, LaTeX for papers.",

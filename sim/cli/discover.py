@@ -6,12 +6,13 @@ from pathlib import Path
 
 import click
 
+from sim.cli.options import PathType, seed_option_with
 from sim.defaults import DISCOVERY_MAX_DEPTH, DISCOVERY_MIN_LEAF
 from sim.errors import InputError
 
 
 @click.command("discover")
-@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False))
+@click.argument("folder", metavar="DIR", type=PathType(file_okay=False))
 @click.option(
     "--where",
     "where",
@@ -41,12 +42,10 @@ from sim.errors import InputError
     show_default=True,
     help="Smallest box, as a share of the worlds.",
 )
-@click.option(
-    "--seed", type=int, default=None, help="Seed of the tree (default: the experiment's seed)."
-)
+@seed_option_with("Seed of the tree (default: the experiment's seed).")
 @click.option(
     "--figure",
-    type=click.Path(dir_okay=False),
+    type=PathType(dir_okay=False),
     default=None,
     help="Also draw a box to this file (.png, .svg or .pdf).",
 )

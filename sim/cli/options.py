@@ -6,9 +6,13 @@ command line, this one loads the library only when a command runs.
 
 from __future__ import annotations
 
+import errno
+import os
+
 import click
 
-from sim.defaults import CONFIDENCE_LEVEL, ENGINES, MAX_RUNS
+from sim.defaults import CONFIDENCE_LEVEL, ENGINES, MAX_RUNS, MAX_STEPS
+from sim.errors import InputError
 
 
 def _parse_sets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict:
@@ -17,17 +21,36 @@ def _parse_sets(ctx: click.Context, param: click.Parameter, values: tuple[str, .
     return dict(parse_assignment(v) for v in values)
 
 
-seed_option = click.option(
-    "--seed", type=int, default=None, help="Random seed (default: fresh entropy, recorded)."
-)
+class SeedType(click.ParamType):
+    """A seed: a whole number from 0 to 2**63 - 1 (:func:`sim.seeding.check_seed`)."""
+
+    name = "integer"
+
+    def convert(self, value, param, ctx) -> int:
+        from sim.seeding import check_seed
+
+        return check_seed(value, key=param.opts[0] if param else "--seed")
 
 
-def _count_option(flag: str, help: str):
+SEED = SeedType()
+
+
+def seed_option_with(help: str, name: str = "seed", **kwargs):
+    """``--seed``: a checked seed (``name`` is the parameter's name in the command)."""
+    return click.option("--seed", name, type=SEED, help=help, **kwargs)
+
+
+seed_option = seed_option_with("Random seed (default: fresh entropy, recorded).")
+
+
+def _count_option(flag: str, help: str, most: int | None = None):
     """An optional whole number of at least 1 (``None`` when not given)."""
-    return click.option(flag, type=click.IntRange(min=1), default=None, help=help)
+    return click.option(flag, type=click.IntRange(min=1, max=most), default=None, help=help)
 
 
-steps_option = _count_option("--steps", "Weeks to simulate (default: the scenario's run.steps).")
+steps_option = _count_option(
+    "--steps", "Weeks to simulate (default: the scenario's run.steps).", MAX_STEPS
+)
 jobs_option = _count_option("--jobs", "Worker processes (default: all cores).")
 set_option = click.option(
     "--set",
@@ -39,9 +62,24 @@ set_option = click.option(
 )
 
 
+class PathType(click.Path):
+    """A path the system can look up: one with a NUL byte, a name too long or a symlink
+    loop is refused here, in one line, before a command opens or creates anything."""
+
+    def convert(self, value, param, ctx):
+        try:
+            os.stat(value)
+        except ValueError:
+            raise InputError("not a usable path (it contains a NUL byte)", key=value) from None
+        except OSError as exc:
+            if exc.errno in (errno.ENAMETOOLONG, errno.ELOOP):
+                raise InputError(f"not a usable path: {exc.strerror}", key=value) from None
+        return super().convert(value, param, ctx)
+
+
 def out_option(help: str = "Folder to write results to.", **kwargs):
     """``--out DIR``: the folder a command writes into (``help`` and ``required`` differ)."""
-    return click.option("--out", type=click.Path(file_okay=False), help=help, **kwargs)
+    return click.option("--out", type=PathType(file_okay=False), help=help, **kwargs)
 
 
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
@@ -59,7 +97,7 @@ def format_option(formats: tuple[str, ...], help: str):
     )
 
 
-def _split_names(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
+def split_names(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]):
     names = [name.strip() for value in values for name in value.split(",") if name.strip()]
     return names or None
 
@@ -67,7 +105,7 @@ def _split_names(ctx: click.Context, param: click.Parameter, values: tuple[str, 
 outcomes_option = click.option(
     "--outcomes",
     multiple=True,
-    callback=_split_names,
+    callback=split_names,
     metavar="A,B,...",
     help="Run-level outcomes, comma-separated or repeated (default: the main outcomes).",
 )

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import click
 
-from sim.cli.options import out_option, quiet_option, seed_option, set_option, steps_option
+from sim.cli.options import (
+    PathType,
+    out_option,
+    quiet_option,
+    seed_option,
+    set_option,
+    steps_option,
+)
 from sim.defaults import FIGURE_FORMATS
 
 
 @click.command("run")
-@click.argument("scenario", type=click.Path(dir_okay=False))
+@click.argument("scenario", type=PathType(dir_okay=False))
 @seed_option
 @steps_option
 @set_option

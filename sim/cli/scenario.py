@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sim.cli.options import set_option
+from sim.cli.options import PathType, set_option
 
 
 @click.group("scenario")
@@ -13,7 +13,7 @@ def scenario_group() -> None:
 
 
 @scenario_group.command("validate")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=PathType(dir_okay=False))
 @set_option
 def validate_command(file: str, overrides: dict) -> None:
     """Check FILE; print 'ok' or a one-line error (exit status 2)."""
@@ -24,7 +24,7 @@ def validate_command(file: str, overrides: dict) -> None:
 
 
 @scenario_group.command("show")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=PathType(dir_okay=False))
 @set_option
 def show_command(file: str, overrides: dict) -> None:
     """Print FILE resolved, with every default filled in, as TOML."""
@@ -34,9 +34,23 @@ def show_command(file: str, overrides: dict) -> None:
 
 
 @scenario_group.command("keys")
-def keys_command() -> None:
+@click.option(
+    "--long", "long_", is_flag=True, help="With each key's default, unit, range and meaning."
+)
+def keys_command(long_: bool) -> None:
     """List every valid dotted key (NAME stands for a role's name)."""
-    from sim.scenario import flat_keys
+    if not long_:
+        from sim.scenario import flat_keys
 
-    for key in flat_keys():
-        click.echo(key)
+        for key in flat_keys():
+            click.echo(key)
+        return
+    import textwrap
+
+    from sim.docs import parameters
+
+    for i, p in enumerate(parameters()):
+        default = f'"{p.default}"' if isinstance(p.value, str) else p.default
+        facts = [f"default {default}", *(x for x in (p.unit, p.range) if x != "-")]
+        click.echo(("\n" if i else "") + f"{p.key}  ({'; '.join(facts)})")
+        click.echo(textwrap.fill(p.meaning, 88, initial_indent="    ", subsequent_indent="    "))

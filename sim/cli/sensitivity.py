@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from sim.cli.options import out_option, outcomes_option, runs_options
+from sim.cli.options import PathType, out_option, outcomes_option, runs_options
 from sim.cli.sweep import interruptible
 from sim.defaults import SENSITIVITY_METHODS, SENSITIVITY_SAMPLES
 
@@ -27,7 +27,7 @@ def _names(ctx: click.Context, param: click.Parameter, value: str | None):
 @click.command(
     "sensitivity", short_help="Which uncertain parameters drive each outcome (Morris, Sobol)."
 )
-@click.argument("experiment", type=click.Path(dir_okay=False))
+@click.argument("experiment", type=PathType(dir_okay=False))
 @click.option(
     "--method",
     type=click.Choice(SENSITIVITY_METHODS),

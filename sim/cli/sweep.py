@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 import click
 
-from sim.cli.options import out_option, runs_options
+from sim.cli.options import PathType, out_option, runs_options
 
 
 @click.command("sweep")
-@click.argument("experiment", type=click.Path(dir_okay=False))
+@click.argument("experiment", type=PathType(dir_okay=False))
 @out_option("Results folder (new or empty, unless --resume or --force).", required=True)
 @runs_options
 def sweep_command(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from sim.cli.options import PathType, seed_option_with
 from sim.defaults import VALIDATION_QUICK_REPLICATES, VALIDATION_REPLICATES, VALIDATION_ROOT_SEED
 
 
@@ -16,17 +17,15 @@ from sim.defaults import VALIDATION_QUICK_REPLICATES, VALIDATION_REPLICATES, VAL
     f"{VALIDATION_QUICK_REPLICATES} with --quick).",
 )
 @click.option("--quick", is_flag=True, help="Small populations and few replicates (a smoke test).")
-@click.option(
-    "--seed",
+@seed_option_with(
+    "Root seed; every run's seed derives from it.",
     "root_seed",
-    type=click.IntRange(min=0),
     default=VALIDATION_ROOT_SEED,
     show_default=True,
-    help="Root seed; every run's seed derives from it.",
 )
 @click.option(
     "--scenarios",
-    type=click.Path(file_okay=False, exists=True),
+    type=PathType(file_okay=False, exists=True),
     default=None,
     help="Folder holding millennium.toml and skolplattformen.toml (default: the shipped ones).",
 )

@@ -101,13 +101,15 @@ def get_value(scenario: Scenario, key: str) -> Any:
 
 
 def _bounds(info: FieldInfo) -> tuple[float | None, float | None]:
+    """The range the schema states (the catch-all bound of a number without one,
+    +-:data:`sim.scenario.schema.LIMIT`, counts as open)."""
     lower = upper = None
     for rule in info.metadata:
-        if getattr(rule, "ge", None) is not None:
+        if getattr(rule, "ge", None) is not None and rule.ge > -schema.LIMIT:
             lower = rule.ge
         if getattr(rule, "gt", None) is not None:
             lower = rule.gt
-        if getattr(rule, "le", None) is not None:
+        if getattr(rule, "le", None) is not None and rule.le < schema.LIMIT:
             upper = rule.le
     return lower, upper
 

@@ -211,8 +211,12 @@ def load_experiment(path: str | Path, *, max_runs: int = MAX_RUNS) -> Experiment
     world_count = _world_count(head.worlds, uncertainties, src)
     _check_size(factors, head.replicates, max_runs, src, world_count)
 
-    scenario_path = (p.parent / head.scenario).resolve()
-    if not head.scenario or not scenario_path.is_file():
+    try:  # a symlink loop, a NUL byte or a name too long: not a file either
+        scenario_path = (p.parent / head.scenario).resolve()
+        found = scenario_path.is_file()
+    except (OSError, RuntimeError, ValueError):
+        found = False
+    if not head.scenario or not found:
         raise InputError(f"no such file: {head.scenario}", source=src, key="experiment.scenario")
     base_data = read_toml(scenario_path)
     base = _base(base_data, overrides, src, scenario_path)

@@ -16,7 +16,7 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from sim.errors import InputError, did_you_mean, nearest
+from sim.errors import InputError, did_you_mean, nearest, shown
 from sim.scenario.schema import Population, Scenario
 
 
@@ -33,18 +33,48 @@ def load_scenario(
     return scenario_from_dict(data, overrides, source=source)
 
 
+MAX_NESTING = 10
+"""Deepest nesting of tables and arrays accepted in a scenario or experiment file or a
+``--set`` value (a scenario needs four: ``population.roles.NAME.share``)."""
+
+
 def read_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into an :class:`InputError`."""
+    """Parse a TOML file, turning every failure into an :class:`InputError`: a missing
+    file, a folder, a path the system cannot open (a NUL byte, a name too long, a symlink
+    loop), a syntax error, text that is not UTF-8, or nesting deeper than
+    :data:`MAX_NESTING`."""
     p = Path(path)
-    if not p.is_file():
-        raise InputError("no such file" if not p.exists() else "not a file", source=str(p))
+    source = str(p)
     try:
+        if not p.is_file():
+            raise InputError("no such file" if not p.exists() else "not a file", source=source)
         with p.open("rb") as fh:
-            return tomllib.load(fh)
+            data = tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"TOML syntax error: {exc}", source=str(p)) from None
+        raise InputError(f"TOML syntax error: {exc}", source=source) from None
+    except RecursionError:
+        raise InputError(f"nested more than {MAX_NESTING} levels deep", source=source) from None
+    except ValueError as exc:  # a NUL byte in the path
+        raise InputError(f"not a usable path: {exc}", source=source) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read: {exc}", source=str(p)) from None
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise InputError(f"cannot read: {reason}", source=source) from None
+    check_nesting(data, source=source)
+    return data
+
+
+def check_nesting(value: Any, *, source: str | None = None, key: str | None = None) -> None:
+    """:class:`InputError` if ``value`` nests tables and arrays more than
+    :data:`MAX_NESTING` levels deep (checked without recursion)."""
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node
+        if not isinstance(node, dict | list):
+            continue
+        if depth >= MAX_NESTING:
+            raise InputError(f"nested more than {MAX_NESTING} levels deep", source=source, key=key)
+        stack.extend((child, depth + 1) for child in children)
 
 
 def scenario_from_dict(
@@ -105,12 +135,17 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not key:
-        raise InputError(f"expected KEY=VALUE, got '{text}'", key="--set")
+        raise InputError(f"expected KEY=VALUE, got '{shown(text)}'", key="--set")
     raw = raw.strip()
     try:
-        value = tomllib.loads(f"v = {raw}")["v"]
+        parsed = tomllib.loads(f"v = {raw}")
     except tomllib.TOMLDecodeError:
-        value = raw
+        parsed = {"v": raw}
+    except RecursionError:
+        raise InputError(f"nested more than {MAX_NESTING} levels deep", key=key) from None
+    # More than one key: VALUE spans lines that TOML read as further assignments.
+    value = parsed["v"] if len(parsed) == 1 else raw
+    check_nesting(value, key=key)
     return key, value
 
 

@@ -5,13 +5,21 @@ experiment runner and ``docs/parameters.md`` all read them from here.
 
 Sources are abbreviated; the full references are in ``docs/ODD.md``. "assumption" marks a
 value chosen by the modellers, to be swept rather than trusted.
+
+Every number has a finite range: its own where one is given, else at most :data:`LIMIT`
+in size, so no value that passes validation can overflow the model's arithmetic. Numbers
+are strict: ``true`` is not 1, ``"5"`` is not 5, a whole number is needed where the model
+counts (``2.0`` is refused there), and ``inf`` and ``nan`` are refused everywhere.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from sim.defaults import MAX_STEPS
 
 INVOLVEMENT_PRESETS: dict[str, tuple[float, float]] = {
     # level: (participation, responsiveness)
@@ -26,6 +34,16 @@ the Skolplattformen reference group, Millennium's involved staff)."""
 
 STRATEGIES = ("big_bang", "phased", "phased_gated")
 
+LIMIT = 1e9
+"""Largest size of any number in a scenario whose field states no narrower range."""
+
+MAX_ROLES = 10
+"""Most user roles: each adds three columns to every time series and a column of panels
+to the roles figure."""
+
+ROLE_NAME = re.compile(r"[\w-]+")
+"""A role's name (its key): letters, digits, ``_`` and ``-``, as in ``adoption_rate.NAME``."""
+
 
 def param(
     default: Any,
@@ -37,7 +55,15 @@ def param(
     le: float | None = None,
     gt: float | None = None,
 ) -> Any:
-    """A documented scenario parameter: default, meaning, unit, range and source."""
+    """A documented scenario parameter: default, meaning, unit, range and source.
+
+    A number without an upper bound gets :data:`LIMIT`, one without a lower bound
+    ``-LIMIT``, so every number in a scenario is finite and bounded.
+    """
+    if isinstance(default, int | float) and not isinstance(default, bool):
+        kind = type(default)
+        le = kind(LIMIT) if le is None else le
+        ge = -kind(LIMIT) if ge is None and gt is None else ge
     return Field(
         default,
         description=doc,
@@ -48,19 +74,50 @@ def param(
     )
 
 
-class Section(BaseModel):
-    """Base of every scenario table: unknown keys are errors, values are checked on assignment."""
+def _one_line(value: str) -> str:
+    if any(not c.isprintable() for c in value):
+        raise ValueError("must be one line of text, without control characters")
+    return value
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+OneLine = Annotated[str, AfterValidator(_one_line)]
+"""Text shown in tables, figures and messages: one line, no control characters."""
+
+
+def text(default: str, doc: str, *, max_length: int, source: str = "assumption") -> Any:
+    """A documented text parameter of at most ``max_length`` characters (use it with
+    :data:`OneLine`)."""
+    return Field(
+        default,
+        description=doc,
+        max_length=max_length,
+        json_schema_extra={"unit": "-", "source": source},
+    )
+
+
+class Section(BaseModel):
+    """Base of every scenario table: unknown keys are errors, values are checked on
+    assignment, numbers are strict (no booleans or strings for numbers, no fractions for
+    counts) and finite (no ``inf`` or ``nan``)."""
+
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, frozen=False, strict=True, allow_inf_nan=False
+    )
 
 
 class Meta(Section):
-    name: str = param("default", "Short name of the scenario, used in tables and plots.")
-    description: str = param("", "One or two sentences on what the scenario represents.")
+    name: OneLine = text(
+        "default", "Short name of the scenario, used in tables and plots.", max_length=80
+    )
+    description: OneLine = text(
+        "", "One or two sentences on what the scenario represents.", max_length=1000
+    )
 
 
 class Role(Section):
-    label: str = param("", "Readable name for tables and plots (defaults to the role key).")
+    label: OneLine = text(
+        "", "Readable name for tables and plots (defaults to the role key).", max_length=80
+    )
     share: float = param(
         0.5, "Share of the user population in this role; shares sum to 1.", ge=0, le=1
     )
@@ -126,13 +183,19 @@ class Population(Section):
     )
     roles: dict[str, Role] = Field(
         default_factory=_default_roles,
-        description="User roles, as tables [population.roles.NAME].",
+        description="User roles, as tables [population.roles.NAME] (at most 10; NAME of "
+        "letters, digits, '_' and '-').",
     )
 
     @model_validator(mode="after")
     def _check(self) -> Population:
         if not self.roles:
             raise ValueError("at least one role is needed")
+        if len(self.roles) > MAX_ROLES:
+            raise ValueError(f"at most {MAX_ROLES} roles, not {len(self.roles)}")
+        for name in self.roles:
+            if not ROLE_NAME.fullmatch(name):
+                raise ValueError(f"role name {name!r}: use letters, digits, '_' and '-' only")
         total = sum(r.share for r in self.roles.values())
         if abs(total - 1.0) > 1e-6:
             raise ValueError(f"role shares must sum to 1, not {total:g}")
@@ -187,10 +250,12 @@ class System(Section):
     )
     latent_defects: int = param(
         300,
-        "Expected defects in the system at the start (not yet found); each run draws the "
-        "number from a Poisson distribution with this mean (Goel & Okumoto 1979).",
+        "Expected defects in the system at the start (not yet found; at most a million); "
+        "each run draws the number from a Poisson distribution with this mean (Goel & "
+        "Okumoto 1979).",
         unit="defects",
         ge=0,
+        le=1_000_000,
     )
     defect_loss: float = param(
         0.04,
@@ -225,7 +290,14 @@ class System(Section):
 
 
 class Consultants(Section):
-    count: int = param(20, "External consultants on the programme.", unit="people", ge=0)
+    count: int = param(
+        20,
+        "External consultants on the programme (at most 5,000: far more than either case's "
+        "programme, and past the point where coordination overhead lets more add anything).",
+        unit="people",
+        ge=0,
+        le=5000,
+    )
     hours_per_week: float = param(
         40.0, "Working hours per consultant per week.", unit="h/week", ge=0, le=80
     )
@@ -468,27 +540,36 @@ class Adoption(Section):
         ge=0,
         le=1,
     )
-    intercept: float = param(-1.5, "Acceptance logit at zero usefulness, ease and influence.")
+    intercept: float = param(
+        -1.5,
+        "Acceptance logit at zero usefulness, ease and influence (beyond +-20 acceptance is "
+        "0 or 1 whatever else happens).",
+        ge=-50,
+        le=50,
+    )
     w_usefulness: float = param(
         3.0,
         "Weight of perceived usefulness (fit, few defects) in the acceptance logit.",
         source="Davis 1989; King & He 2006 (PU strongest)",
         ge=0,
+        le=50,
     )
     w_ease: float = param(
         1.5,
         "Weight of ease of use (usability x proficiency).",
         source="Davis 1989; King & He 2006",
         ge=0,
+        le=50,
     )
     w_social: float = param(
         1.0,
         "Weight of colleagues' adoption (mandatory users; voluntary users get a share).",
         source="Venkatesh & Davis 2000",
         ge=0,
+        le=50,
     )
     w_frustration: float = param(
-        3.0, "Weight of frustration (negative) in the acceptance logit.", ge=0
+        3.0, "Weight of frustration (negative) in the acceptance logit.", ge=0, le=50
     )
     voluntary_social: float = param(
         0.3,
@@ -649,7 +730,9 @@ class Costs(Section):
 
 
 class RunSettings(Section):
-    steps: int = param(156, "Weeks simulated (default three years).", unit="weeks", ge=1, le=2000)
+    steps: int = param(
+        156, "Weeks simulated (default three years).", unit="weeks", ge=1, le=MAX_STEPS
+    )
 
 
 class Scenario(Section):
