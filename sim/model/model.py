@@ -103,7 +103,9 @@ class RolloutModel(mesa.Model):
         s = self.scenario.system
         self.fit = s.initial_fit
         self.usability = s.initial_usability
-        self.latent_defects = s.latent_defects
+        # The system's defect count is itself uncertain: in Goel & Okumoto's (1979) model the
+        # defects eventually found are Poisson with mean a, so each run draws its own.
+        self.latent_defects = int(self.rng.poisson(s.latent_defects))
         self.open_defects = 0
         self.defects_found = 0
         self.fix_progress = 0.0
