@@ -48,6 +48,8 @@ bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python benchmarks/bench_model.py
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_dashboard.py --browser
+	$(BIN)/python benchmarks/bench_worlds.py
+	$(BIN)/python benchmarks/bench_sensitivity.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -21,7 +21,8 @@ try:
     from matplotlib.figure import Figure
 
     from sim.analysis.folders import Results
-    from sim.analysis.plots import COLOURS, LINESTYLES, MARKERS, figure_script, outcome_summary
+    from sim.analysis.plots import figure_script, outcome_summary
+    from sim.analysis.style import COLOURS, LINESTYLES, MARKERS
 except ModuleNotFoundError as missing:  # not run in the project's environment
     needs_environment(missing)
 

@@ -50,3 +50,11 @@ DISCOVERY_MAX_DEPTH = 3
 
 DISCOVERY_MIN_LEAF = 0.05
 """Smallest box of ``sim discover``, as a share of the worlds."""
+
+SENSITIVITY_METHODS: tuple[str, ...] = ("morris", "sobol")
+"""Methods of ``sim sensitivity``: Morris screening, Sobol indices (SALib)."""
+
+SENSITIVITY_SAMPLES: dict[str, int] = {"morris": 10, "sobol": 256}
+"""Default ``--samples`` of ``sim sensitivity``: Morris trajectories (10-20 is usual; ten
+Broeke et al. 2016) and the Sobol base sample N (a power of two; several hundred for
+stable indices)."""

@@ -29,6 +29,8 @@ MARKER = "sim-results.json"
 LOCK = ".lock"
 TOOL = "rollout-sim"
 FIGURE_STEMS = ("timeseries", "roles", "outcomes", "main")
+OUTCOME_FIGURES = ("worlds", "morris", "sobol")
+"""Figures drawn per outcome, ``worlds_OUTCOME.png`` and the like."""
 FIGURE_FORMATS = ("png", "svg", "pdf")
 PROJECT_FILES = (".git", "pyproject.toml")
 
@@ -164,7 +166,8 @@ def remove_own(folder: Path, names: Iterable[str], subfolders: dict[str, str]) -
 
 
 def _figure_pattern() -> str:
-    return rf"({'|'.join(FIGURE_STEMS)})\.({'|'.join(FIGURE_FORMATS)})"
+    stems = "|".join([*FIGURE_STEMS, *(rf"{p}_[a-z0-9_]+" for p in OUTCOME_FIGURES)])
+    return rf"({stems})\.({'|'.join(FIGURE_FORMATS)})"
 
 
 @contextlib.contextmanager

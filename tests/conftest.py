@@ -5,7 +5,7 @@ read (each made once per test session; tests that share one are in the same
 from __future__ import annotations
 
 import pytest
-from helpers import MAIN_EXPERIMENT, SCENARIOS
+from helpers import MAIN_EXPERIMENT, ROBUSTNESS_EXPERIMENT, SCENARIOS
 from helpers import sim as sim_cli
 from refresh_docs import small_experiment
 
@@ -37,6 +37,19 @@ def main_sweep(tmp_path_factory):
     folder = tmp_path_factory.mktemp("main_sweep")
     experiment = small_experiment(MAIN_EXPERIMENT, folder)
     out = folder / "rollout_x_involvement"
+    result = sim_cli("sweep", experiment, "--out", out, "--jobs", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
+@pytest.fixture(scope="session")
+def worlds_sweep(tmp_path_factory):
+    """The README's ``sim sweep experiments/robustness.toml --out ...`` in its small form
+    (a few worlds of one replicate, :func:`refresh_docs.small_experiment`), run once:
+    ``(results folder, CLI result)``."""
+    folder = tmp_path_factory.mktemp("worlds_sweep")
+    experiment = small_experiment(ROBUSTNESS_EXPERIMENT, folder)
+    out = folder / "robustness"
     result = sim_cli("sweep", experiment, "--out", out, "--jobs", "1", "--quiet")
     assert result.exit_code == 0, result.output
     return out, result

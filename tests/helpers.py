@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
 EXPERIMENTS = ROOT / "experiments"
 MAIN_EXPERIMENT = EXPERIMENTS / "rollout_x_involvement.toml"
+ROBUSTNESS_EXPERIMENT = EXPERIMENTS / "robustness.toml"
 
 
 def sim(*args: str | Path) -> Result:

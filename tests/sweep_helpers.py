@@ -95,3 +95,41 @@ class InterruptAfter:
 
 def python() -> str:
     return sys.executable
+
+
+WORLDS = """\
+[experiment]
+name = "worlds"
+scenario = "{scenario}"
+steps = 20
+replicates = {replicates}
+worlds = {worlds}
+seed = 17
+reference = {{ "rollout.strategy" = "big_bang" }}
+
+[factors]
+"rollout.strategy" = ["big_bang", "phased"]
+
+[overrides]
+"population.size" = 120
+"population.units" = 6
+"rollout.first_golive_week" = 4
+"rollout.wave_interval_weeks" = 3
+
+[uncertainties]
+"system.initial_fit" = {{ distribution = "uniform", low = 0.3, high = 0.85 }}
+"training.hours_per_user" = {{ distribution = "uniform", low = 0, high = 40 }}
+"system.latent_defects" = {{ distribution = "log_uniform", low = 50, high = 800 }}
+"""
+"""A sweep over worlds: 2 conditions of 120 users for 20 weeks in ``worlds`` worlds."""
+
+
+def worlds_text(worlds: int = 4, replicates: int = 2) -> str:
+    """The tiny experiment over worlds."""
+    return WORLDS.format(scenario=SCENARIO.as_posix(), worlds=worlds, replicates=replicates)
+
+
+def write_worlds(folder: Path, worlds: int = 4, replicates: int = 2) -> Path:
+    path = folder / "worlds.toml"
+    path.write_text(worlds_text(worlds, replicates))
+    return path

@@ -108,6 +108,6 @@ def test_a_folder_without_worlds_is_refused(results, tmp_path):
 
 def test_the_documented_error_is_the_real_one(results):
     result = run(str(results), "--where", "total_cost[big_bang] > 1")
-    doc = (Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md").read_text("utf-8")
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "experiments.md").read_text("utf-8")
     assert result.exit_code == 2
     assert result.output.strip() in doc

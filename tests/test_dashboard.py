@@ -369,3 +369,16 @@ def test_the_unit_map_fits_its_box_for_any_number_of_units(units):
     assert 4 <= height <= 18
     assert rows * (height + gap) <= unitmap.MAP_HEIGHT + gap or height == 4
     assert columns >= rows
+
+
+def test_every_chart_is_valid_json_before_anyone_is_live(small):
+    """Weeks with no live user have no rating (NaN in the model): the page gets a gap
+    (null), because a NaN makes the browser reject the whole message."""
+    room = _run(Classroom(small(), 6), 3)
+    assert np.isnan(room.conditions[0].series("dissatisfied_share")[0])
+    options = [charts.chart_option(c, room.conditions, room.horizon) for c in charts.CHARTS]
+    options += [
+        charts.role_chart_option(c, room.conditions, room.horizon) for c in charts.ROLE_CHARTS
+    ]
+    text = json.dumps(options, allow_nan=False)  # raises on NaN
+    assert "null" in text

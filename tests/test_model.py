@@ -63,6 +63,22 @@ def test_defect_discovery_follows_goel_okumoto():
     np.testing.assert_allclose(found, a * (1 - np.exp(-b * t)), atol=0.02 * a)
 
 
+def test_latent_defects_are_drawn_per_run_around_the_scenario_value(small):
+    """Replicates differ in the system, not only in the users: the number of latent defects
+    is Poisson with the scenario's value as its mean (Goel & Okumoto 1979), fixed by the
+    seed; a system without defects stays without."""
+    sc = small(**{"system.latent_defects": 400})
+    counts = np.array([RolloutModel(sc, seed=s).system.latent_defects for s in range(200)])
+    assert len(set(counts)) > 20
+    assert abs(counts.mean() - 400) < 4 * np.sqrt(400 / 200)
+    assert abs(counts.var(ddof=1) / 400 - 1) < 0.3  # Poisson: variance = mean
+    assert (
+        RolloutModel(sc, seed=3).system.latent_defects
+        == RolloutModel(sc, seed=3).system.latent_defects
+    )
+    assert RolloutModel(small(**{"system.latent_defects": 0}), seed=3).system.latent_defects == 0
+
+
 def test_same_seed_same_output_and_different_seed_differs(small):
     sc = small()
     a = simulate(sc, seed=7).timeseries

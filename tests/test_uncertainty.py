@@ -270,7 +270,7 @@ def test_sample_seeds_depend_on_the_replicate_only():
 
 # --- The documentation shows true input and output -------------------------------------
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "uncertainty.md"
+DOC = Path(__file__).resolve().parents[1] / "docs" / "experiments.md"
 
 
 def test_documented_table_parses():

@@ -81,7 +81,7 @@ def test_known_deviations_are_reported_but_do_not_fail_the_command(monkeypatch):
             )
         ]
 
-    monkeypatch.setattr("sim.cli.validate.run_validation", run)
+    monkeypatch.setattr("sim.validation.run_validation", run)
     out = CliRunner().invoke(cli, ["validate", "--quick"])
     assert out.exit_code == 0
     assert "[FAIL, known deviation]" in out.output

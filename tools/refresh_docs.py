@@ -2,12 +2,15 @@
 
     python tools/refresh_docs.py
 
-Run it after any change to the model or its defaults (about half a minute on two cores).
+Run it after any change to the model or its defaults (about two minutes on two cores).
 It rewrites
 
 - ``docs/parameters.md`` from the schema and the case files (``python -m sim.docs``);
 - the README's ``sim run`` example and its ``sim demo --quick`` block;
 - ``docs/images/demo-main.png`` from a full ``sim demo`` (the figure the README shows);
+- the README's table over worlds (:data:`ROBUSTNESS_EXAMPLE`, "How sure are we?") and
+  ``docs/images/robustness.png``, from a full sweep of ``experiments/robustness.toml``
+  (about a minute on two cores);
 - the golden files in ``tests/golden/``: one small run's time series
   (:data:`GOLDEN_RUN`) and the comparison table of a small sweep of the main experiment
   (:func:`small_experiment`).
@@ -63,16 +66,29 @@ GOLDEN_RUN = [
 SMALL_REPLICATES = 3
 """Replicates of the small form of an experiment (the README's sweep, the golden table)."""
 
+ROBUSTNESS = "experiments/robustness.toml"
+ROBUSTNESS_OUTCOMES = "hours_lost_per_user,peak_frustration_live,net_benefit"
+ROBUSTNESS_EXAMPLE = f"sim compare results/robustness --outcomes {ROBUSTNESS_OUTCOMES}"
+"""The table over worlds the README shows between ``<!-- robustness:start -->`` and
+``robustness:end``, from a full sweep of :data:`ROBUSTNESS`."""
+ROBUSTNESS_FIGURE = "net_benefit"
+"""The outcome of the worlds figure the README shows (``docs/images/robustness.png``)."""
+SMALL_WORLDS = 6
+"""Worlds of the small form of an experiment over worlds (one replicate each)."""
+
 
 def small_experiment(path: str | Path, folder: str | Path) -> Path:
     """Write a small form of the experiment file ``path`` into ``folder``: the same
-    conditions, scenario and seed with :data:`SMALL_REPLICATES` replicates, so a sweep
-    of it takes seconds. Returns the new file's path (same file name)."""
+    conditions, scenario and seed with :data:`SMALL_REPLICATES` replicates (an experiment
+    over worlds: :data:`SMALL_WORLDS` worlds of one replicate), so a sweep of it takes
+    seconds. Returns the new file's path (same file name)."""
     source = Path(path).resolve()
     data = tomllib.loads(source.read_text(encoding="utf-8"))
     head = data["experiment"]
     head["scenario"] = (source.parent / head["scenario"]).resolve().as_posix()
     head["replicates"] = SMALL_REPLICATES
+    if "worlds" in head:
+        head["worlds"], head["replicates"] = SMALL_WORLDS, 1
     target = Path(folder) / source.name
     target.write_text(tomli_w.dumps(data), encoding="utf-8")
     return target
@@ -104,6 +120,20 @@ def refresh_readme() -> None:
         shutil.copyfile(Path(tmp) / "full/figures/main.png", ROOT / "docs/images/demo-main.png")
 
 
+def refresh_robustness() -> None:
+    """The README's table over worlds and its figure, from a full sweep of ROBUSTNESS."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = f"{tmp}/robustness"
+        sim("sweep", ROBUSTNESS, "--out", out, "--quiet")
+        output = sim(*ROBUSTNESS_EXAMPLE.replace("results/robustness", out).split()[1:])
+        block = f"```console\n$ {ROBUSTNESS_EXAMPLE}\n{output}\n```"
+        text = replace_block(README.read_text(encoding="utf-8"), "robustness", block)
+        README.write_text(text, encoding="utf-8")
+        sim("plot", out, "--outcomes", ROBUSTNESS_FIGURE, "--quiet")
+        figure = Path(out) / "figures" / f"worlds_{ROBUSTNESS_FIGURE}.png"
+        shutil.copyfile(figure, ROOT / "docs/images/robustness.png")
+
+
 def refresh_golden() -> None:
     GOLDEN.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -120,8 +150,12 @@ def main() -> None:
     ).stdout
     (ROOT / "docs" / "parameters.md").write_text(params, encoding="utf-8")
     refresh_readme()
+    refresh_robustness()
     refresh_golden()
-    print("refreshed docs/parameters.md, README.md, docs/images/demo-main.png, tests/golden/")
+    print(
+        "refreshed docs/parameters.md, README.md, docs/images/demo-main.png, "
+        "docs/images/robustness.png, tests/golden/"
+    )
 
 
 if __name__ == "__main__":

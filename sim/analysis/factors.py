@@ -15,7 +15,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.analysis.folders import Results
-from sim.analysis.plots import COLOURS, LINESTYLES, MARKERS, outcome_summary
+from sim.analysis.plots import outcome_summary
+from sim.analysis.style import COLOURS, LINESTYLES, MARKERS
 
 
 def condition_summary(results: Results, outcome: str) -> pd.DataFrame:

@@ -46,9 +46,10 @@ class Role:
 class Results:
     """Saved results of a sweep (``kind == "sweep"``) or of one run (``kind == "run"``).
 
-    ``timeseries`` always has ``point``, ``replicate`` and ``step`` columns and holds only
-    successful runs; ``runs`` is the run table (``None`` for a single run); ``conditions``
-    maps each ``point`` to its label, in point order.
+    ``timeseries`` always has ``point``, ``replicate`` and ``step`` columns (and ``world``
+    in a sweep over worlds) and holds only successful runs; ``runs`` is the run table
+    (``None`` for a single run); ``conditions`` maps each ``point`` to its label, in point
+    order.
     """
 
     path: Path | None
@@ -63,6 +64,26 @@ class Results:
     def roles(self) -> list[Role]:
         """The roles in the time series, mandatory roles first, labelled from the scenario."""
         return roles_of(self.timeseries, self.scenario)
+
+    @property
+    def has_worlds(self) -> bool:
+        """A sweep over sampled worlds (not a sensitivity design's sample points)?"""
+        method = (self.manifest.get("design") or {}).get("method")
+        return (
+            self.runs is not None
+            and "world" in self.runs.columns
+            and method
+            not in (
+                "morris",
+                "sobol",
+            )
+        )
+
+
+def run_ids(frame: pd.DataFrame) -> list[str]:
+    """The columns that tell one run of a condition from another: ``replicate``, and
+    ``world`` first in a sweep over worlds."""
+    return ["world", "replicate"] if "world" in frame.columns else ["replicate"]
 
 
 def load_results(path: str | Path) -> Results:
@@ -121,7 +142,7 @@ def _load_sweep(folder: Path) -> Results:
         raise InputError(
             f"cannot read: {type(exc).__name__}", source=str(folder / "timeseries.parquet")
         ) from None
-    missing = [c for c in ("point", "replicate", "step") if c not in ts.columns]
+    missing = [c for c in ("point", *run_ids(runs), "step") if c not in ts.columns]
     if missing:
         raise InputError(f"no column {missing[0]!r}", source=str(folder / "timeseries.parquet"))
     return _sweep_results(folder, manifest, runs, ts)
@@ -131,9 +152,10 @@ def _sweep_results(folder: Path, manifest: dict, runs: pd.DataFrame, ts: pd.Data
     conditions = {int(c["point"]): str(c["label"]) for c in manifest.get("conditions", [])}
     for point, label in runs.groupby("point")["condition"].first().items():
         conditions.setdefault(int(point), str(label))
-    ok = runs.loc[runs["status"] == "ok", ["point", "replicate"]]
-    ts = ts.merge(ok, on=["point", "replicate"], how="inner")
-    ts = ts.sort_values(["point", "replicate", "step"], ignore_index=True)
+    ids = ["point", *run_ids(runs)]
+    ok = runs.loc[runs["status"] == "ok", ids]
+    ts = ts.merge(ok, on=ids, how="inner")
+    ts = ts.sort_values([*ids, "step"], ignore_index=True)
     return Results(
         path=folder,
         kind="sweep",

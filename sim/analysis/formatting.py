@@ -135,7 +135,10 @@ def format_wide(table: pd.DataFrame) -> str:
     header = [*labels, "runs", *outcomes]
     right = [*[False] * len(labels), True, *[True] * len(outcomes)]
     ci = ci_label(table.attrs["level"])
-    note = f"Mean [{ci}] per condition; the reference condition in bold."
+    note = (
+        f"Mean [{ci}] per condition, the interval Monte Carlo precision over replicates; the "
+        "reference condition in bold."
+    )
     return "\n".join([note, "", *markdown_table(header, rows, right)]) + "\n"
 
 
@@ -148,8 +151,11 @@ def _preamble(table: pd.DataFrame) -> list[str]:
         f"{len(table)} conditions, {int(table['runs'].sum())} successful runs, "
         f"{int(table['failed'].sum())} failed (left out).",
         f"Reference: {ref_text}.",
-        f"mean [{ci}]: Student t interval over successful runs. diff [{ci}]: mean minus the",
-        "reference mean, Welch interval. g: Hedges' g (about 0.2 small, 0.5 medium, 0.8 large).",
+        f"mean [{ci}]: mean over replicates, Student t interval; diff [{ci}]: mean minus the",
+        "reference mean, Welch interval; g: Hedges' g, in SDs between replicates (seeds).",
+        "Intervals and g measure Monte Carlo precision in this one set of parameters: more",
+        "replicates narrow them without limit, and they say nothing about how sure we can be",
+        "for a real organisation (for that, sample uncertain worlds: docs/experiments.md).",
         "Intervals of shares and 0-1 scales are cut at their bounds (coverage unchanged).",
         "reached: runs in which the outcome was reached; mean and diff use only those.",
     ]
@@ -170,7 +176,8 @@ def format_latex(table: pd.DataFrame) -> str:
     ncol = len(header)
     lines = [
         f"% Comparison of {len(table)} conditions; {int(table['failed'].sum())} failed runs "
-        "left out. Needs \\usepackage{booktabs}.",
+        "left out; intervals and g are Monte Carlo precision over replicates. Needs "
+        "\\usepackage{booktabs}.",
         "\\begin{tabular}{" + "l" * len(labels) + "r" * (ncol - len(labels)) + "}",
         "\\toprule",
         " & ".join(header) + " \\\\",

@@ -7,8 +7,8 @@ their own. Plot functions take ``ax=None``/``axes=None`` and return the figure; 
 :class:`matplotlib.figure.Figure` directly, so no pyplot state is created or leaked.
 
 Each condition keeps one style in every figure (colour, line style, marker, hatch, chosen
-by its ``point``), so the figures read the same in colour and in black and white. The
-colours are the colour-blind-safe palette of Okabe & Ito (2008).
+by its ``point``; :mod:`sim.analysis.style`), so the figures read the same in colour and in
+black and white. The colours are the colour-blind-safe palette of Okabe & Ito (2008).
 
 Confidence intervals are Student t intervals of the mean across replicates
 (:func:`sim.analysis.stats.mean_ci`), cut at the bounds of shares and 0-1 scales.
@@ -24,7 +24,6 @@ from __future__ import annotations
 import inspect
 import textwrap
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -36,21 +35,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from sim.analysis.folders import Results, load_results, run_results
+from sim.analysis.folders import Results, load_results, run_ids, run_results
 from sim.analysis.layout import Layout, layout, select
 from sim.analysis.stats import Bounds, mean_ci
+from sim.analysis.style import Style, condition_style
 from sim.analysis.tables import BOUNDED_UNITS, check_outcomes, outcome_bounds
 from sim.defaults import CONFIDENCE_LEVEL, FIGURE_FORMATS
 from sim.errors import InputError, did_you_mean
 from sim.io import atomic_write, ensure_writable_dir
 from sim.outcomes import MAIN_OUTCOMES, OUTCOMES
-
-# Okabe & Ito (2008), black before yellow; the cycles have coprime lengths (8, 7, 9), so
-# colour, line style and marker together stay distinct far beyond eight conditions.
-COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442")
-LINESTYLES = ("-", "--", "-.", ":", (0, (6, 1.5, 1, 1.5, 1, 1.5)), (0, (1, 3)), (0, (9, 3)))
-MARKERS = ("o", "s", "^", "p", "v", "P", "X", "*", "h")  # "D" is kept for the mean
-HATCHES = ("", "///", "\\\\\\", "xxx", "...", "+++", "---", "ooo")
 
 # Per-step columns the figures show: column -> (panel title, axis label, unit). Per-role
 # columns (``adoption_rate.teacher``) take the entry of their first part.
@@ -98,27 +91,6 @@ MIN_WIDTH = 10.0
 """Narrowest figure of small multiples (inches), so that the legend below fits."""
 
 
-@dataclass(frozen=True)
-class Style:
-    """How one condition is drawn in every figure."""
-
-    color: str
-    linestyle: str | tuple
-    marker: str
-    hatch: str
-
-
-def condition_style(point: int) -> Style:
-    """The style of the condition with this ``point`` (the same in every figure)."""
-    i = int(point)
-    return Style(
-        COLOURS[i % len(COLOURS)],
-        LINESTYLES[i % len(LINESTYLES)],
-        MARKERS[i % len(MARKERS)],
-        HATCHES[i % len(HATCHES)],
-    )
-
-
 # --- the data behind the figures ------------------------------------------------------
 
 
@@ -137,13 +109,15 @@ def series_bounds(column: str) -> Bounds:
 def band(timeseries: pd.DataFrame, column: str, level: float = CONFIDENCE_LEVEL) -> pd.DataFrame:
     """Per condition (``point``) and ``step``: ``n``, ``mean``, ``sd`` and the t-based
     ``level`` confidence band ``lo``-``hi`` of ``column`` across replicates
-    (:func:`sim.analysis.stats.mean_ci`, cut at the column's bounds if it has any).
+    (:func:`sim.analysis.stats.mean_ci`, cut at the column's bounds if it has any). In a
+    sweep over worlds the runs of every world and replicate are pooled.
 
     NaN values are left out of ``n``; with one replicate the band is NaN.
     """
     if column not in timeseries.columns:
         raise InputError(f"no column '{column}' in the time series", key="column")
-    wide = timeseries.set_index(["point", "step", "replicate"])[column].unstack("replicate")
+    ids = run_ids(timeseries)
+    wide = timeseries.set_index(["point", "step", *ids])[column].unstack(ids)
     wide = wide.sort_index()
     values = wide.to_numpy(dtype=float)
     mean, lo, hi = mean_ci(values, level, series_bounds(column), axis=1)
@@ -172,14 +146,15 @@ def golive_weeks(timeseries: pd.DataFrame) -> pd.DataFrame:
     median is robust to the odd replicate whose go-live the board postponed.
     """
     rows = []
+    ids = run_ids(timeseries)
     for point, ts in timeseries.groupby("point"):
         firsts: dict[int, list[int]] = {}
-        for _, run in ts.sort_values("step").groupby("replicate"):
+        for _, run in ts.sort_values("step").groupby(ids):
             waves = run["waves_live"].to_numpy(dtype=float)
             steps = run["step"].to_numpy()
             for k in range(1, int(np.nanmax(waves, initial=0)) + 1):
                 firsts.setdefault(k, []).append(int(steps[np.argmax(waves >= k)]) - 1)
-        n_reps = ts["replicate"].nunique()
+        n_reps = ts.groupby(ids).ngroups
         for k, weeks in sorted(firsts.items()):
             rows.append((int(point), k, float(np.median(weeks)), len(weeks) / n_reps))
     return pd.DataFrame(rows, columns=["point", "wave", "week", "reached"])
@@ -842,13 +817,48 @@ def figures(
     results: Results, outcomes: Sequence[str] | None = None, level: float = CONFIDENCE_LEVEL
 ) -> dict[str, Figure]:
     """Every figure that ``results`` supports, by file stem: ``timeseries``, ``roles``
-    (when there are per-role columns), ``outcomes`` (sweeps only) and ``main``."""
+    (when there are per-role columns), ``outcomes`` (sweeps only), ``main`` and, for a
+    sweep over sampled worlds, ``worlds_OUTCOME`` for each outcome
+    (:func:`sim.analysis.worlds.worlds_figure`)."""
     out = {"timeseries": timeseries_figure(results, level=level)}
     if results.roles:
         out["roles"] = roles_figure(results, level=level)
     if results.runs is not None:
         out["outcomes"] = outcomes_figure(results, outcomes or MAIN_OUTCOMES, level=level)
     out["main"] = main_figure(results, level=level)
+    if results.has_worlds:
+        out.update(worlds_figures(results, outcomes or MAIN_OUTCOMES, level))
+    return out
+
+
+def worlds_figures(
+    results: Results, outcomes: Sequence[str], level: float = CONFIDENCE_LEVEL
+) -> dict[str, Figure]:
+    """``worlds_OUTCOME``: per outcome, the share of worlds in which each condition is best
+    and the paired differences from the reference world by world
+    (:func:`sim.analysis.worlds.worlds_figure`), the conditions named and styled as in the
+    other figures. When the chosen conditions leave the reference out, the first of them
+    is the reference."""
+    from sim.analysis.layout import condition_values
+    from sim.analysis.worlds import decision_table, worlds_figure
+
+    lay = layout(results)
+    factors = list(results.manifest.get("factors") or {})
+    reference = results.manifest.get("reference") or {}
+    values = condition_values(results)
+    if values and reference not in [values[p] for p in lay.points]:
+        reference = values[lay.points[0]]
+    table = decision_table(results.runs, factors, reference, list(outcomes), level)
+    names = {p: _wrap(lay.names[p], 30) for p in lay.points}
+    styles = {p: condition_style(lay.lines[p]) for p in lay.points}
+    out = {}
+    for name in outcomes:
+        fig, grid = _figure(1, 2, (5.5, 0.45 * len(lay.points) + 1.2), 1.8)
+        worlds_figure(table, results.runs, name, list(grid[0]), names, styles)
+        _legend(fig, lay, True, grid[0][0])
+        what = f"{OUTCOMES[name][0]}: across {table.attrs['worlds']} sampled worlds"
+        _title(fig, results, lay, what)
+        out[f"worlds_{name}"] = fig
     return out
 
 

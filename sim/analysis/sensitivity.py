@@ -72,6 +72,7 @@ from sim.analysis.render import (
     number,
 )
 from sim.analysis.worlds import world_means
+from sim.defaults import SENSITIVITY_METHODS
 from sim.errors import InputError
 from sim.experiment.uncertainty import (
     WORLD,
@@ -82,7 +83,7 @@ from sim.experiment.uncertainty import (
 )
 from sim.outcomes import OUTCOMES
 
-METHODS = ("morris", "sobol")
+METHODS = SENSITIVITY_METHODS
 MORRIS_LEVELS = 4
 """Grid levels of the Morris design (4 is the usual choice; Saltelli et al. 2008)."""
 RESAMPLES = {"morris": 1000, "sobol": 100}
@@ -306,23 +307,26 @@ def indices_csv(table: pd.DataFrame) -> str:
 
 
 def preamble(table: pd.DataFrame) -> list[str]:
+    """What the table's numbers mean, in lines short enough to read in a terminal."""
     a = table.attrs
     level = f"{a['level'] * 100:g} %"
     if a["method"] == "morris":
         lines = [
             f"Morris screening: {a['samples']} trajectories of {a['parameters']} parameters, "
-            f"{a['points']} sample points (replicates averaged at each).",
-            "mu_star: mean absolute elementary effect, in the outcome's units for a move across "
-            "the parameter's distribution (importance); sigma: their spread (interactions or "
+            f"{a['points']} sample points",
+            "(replicates averaged at each, with the same seeds at every point).",
+            "mu_star: mean absolute elementary effect, in the outcome's units for a move across",
+            "the parameter's distribution (importance); sigma: their spread (interactions or",
             f"non-linearity); ± the half-width of a {level} bootstrap interval of mu_star.",
         ]
     else:
         lines = [
             f"Sobol indices: base sample N = {a['samples']}, {a['parameters']} parameters, "
-            f"{a['points']} sample points (replicates averaged at each).",
-            "S1: share of the output's variance due to the parameter alone; ST: share it takes "
-            f"part in, interactions included; ± the half-width of a {level} bootstrap "
-            "interval. Sample-based: small negative values mean zero.",
+            f"{a['points']} sample points",
+            "(replicates averaged at each, with the same seeds at every point).",
+            "S1: share of the output's variance due to the parameter alone; ST: share it takes",
+            f"part in, interactions included; ± the half-width of a {level} bootstrap interval.",
+            "Sample-based: small negative values mean zero.",
         ]
     lines += [f"Skipped {k}: {v}." for k, v in a["skipped"].items()]
     return lines

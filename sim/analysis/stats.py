@@ -77,7 +77,7 @@ def mean_ci(x, level: float = CONFIDENCE_LEVEL, bounds: Bounds = None, axis: int
     n = np.sum(~np.isnan(a), axis=axis)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        mean = np.nanmean(a, axis=axis) if a.size else np.nan
+        mean = np.nanmean(a, axis=axis) if a.size else np.full(np.delete(a.shape, axis), np.nan)
         policy = "omit" if np.isnan(a).any() else "propagate"
         ci = stats.ttest_1samp(a, 0.0, axis=axis, nan_policy=policy).confidence_interval(level)
     low = np.where(n >= 2, ci.low, np.nan)

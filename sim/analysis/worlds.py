@@ -42,15 +42,13 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from scipy import stats
 
-from sim.analysis.plots import condition_style
 from sim.analysis.render import (
     decimals_for,
     latex_escape,
@@ -64,6 +62,12 @@ from sim.analysis.tables import check_outcomes, find_reference
 from sim.errors import InputError, did_you_mean
 from sim.experiment.uncertainty import WORLD
 from sim.outcomes import BETTER, OUTCOMES
+
+if TYPE_CHECKING:  # matplotlib is loaded only to draw (sim compare never does)
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from sim.analysis.style import Style
 
 QUANTILES = (0.05, 0.95)
 """The range shown across worlds: from the 5th to the 95th percentile."""
@@ -260,25 +264,27 @@ HEADER = ("across worlds", "diff", "beats ref", "best", "regret", "Δ")
 
 
 def preamble(table: pd.DataFrame) -> list[str]:
-    """What the table's numbers mean (the same words in Markdown and, as a comment, LaTeX)."""
+    """What the table's numbers mean (the same words in Markdown and, as a comment, LaTeX),
+    in lines short enough to read in a terminal."""
     a = table.attrs
     ref = table[table["reference"]].iloc[0]
     labels = _label_columns(table)
     ref_text = ", ".join(f"{c} = {ref[c]}" for c in labels)
     level = f"{a['level'] * 100:g} %"
     return [
-        f"{a['worlds']} sampled worlds; up to {a['replicates']} replicates per condition in "
-        f"each world, averaged within the world. Reference: {ref_text}.",
-        "The ranges are the spread across plausible worlds (what we do not know about the "
-        "organisation and system), not Monte Carlo error: they do not shrink with more runs.",
+        f"{a['worlds']} sampled worlds, up to {a['replicates']} replicates per condition in "
+        "each (averaged within the world).",
+        f"Reference: {ref_text}.",
+        "The ranges are the spread across plausible worlds (what we do not know about the",
+        "organisation and the system), not Monte Carlo error: they do not shrink with more runs.",
         "across worlds: median [5 %, 95 %] of the condition's world means.",
         "diff: the condition minus the reference in the same world; median [5 %, 95 %].",
-        f"beats ref: share of worlds in which the condition is better than the reference "
-        f"[{level} Wilson interval for the share among plausible worlds].",
-        "best: share of worlds in which the condition is the best (ties shared).",
+        "beats ref: share of worlds in which the condition is better than the reference",
+        f"[{level} Wilson interval of that share, from {a['worlds']} worlds].",
+        "best: share of worlds in which the condition is the best of all (ties shared).",
         "regret: how much worse than the best condition in the same world; median (95th pct).",
-        "Δ: mean paired difference / between-world SD of the reference (Glass's Δ with the "
-        "spread between worlds, not between replicates).",
+        "Δ: mean paired difference / SD between worlds of the reference (Glass's Δ; not the",
+        "SD between replicates).",
     ]
 
 
@@ -357,26 +363,37 @@ def paired_differences(
 
 
 def worlds_figure(
-    table: pd.DataFrame, runs: pd.DataFrame, outcome: str, axes: Sequence[Axes] | None = None
+    table: pd.DataFrame,
+    runs: pd.DataFrame,
+    outcome: str,
+    axes: Sequence[Axes] | None = None,
+    names: Mapping[int, str] | None = None,
+    styles: Mapping[int, Style] | None = None,
 ) -> Figure:
     """Two panels for one outcome: the share of worlds in which each condition is best
     (left), and each condition's paired difference from the reference across worlds, one
-    dot per world with the median and the 5-95 % range (right)."""
+    dot per world with the median and the 5-95 % range (right). ``names`` and ``styles``
+    (by ``point``) default to the condition's label and :func:`condition_style`."""
+    from matplotlib.figure import Figure
+
+    from sim.analysis.style import condition_style
+
     part = table[table["outcome"] == outcome]
     if part.empty:
         raise InputError(f"no rows for outcome '{outcome}' in the table")
     if axes is None:
-        fig = Figure(figsize=(11, 0.5 * len(part) + 2), layout="constrained")
+        fig = Figure(figsize=(11, min(0.5 * len(part) + 2, 11)), layout="constrained")
         axes = fig.subplots(1, 2)
     fig = axes[0].figure
+    labels = part["condition" if "condition" in part else "point"].astype(str)
+    if names is not None:
+        labels = part["point"].map(names)
     names = [
         f"{v} (reference)" if ref else str(v)
-        for v, ref in zip(
-            part["condition" if "condition" in part else "point"], part["reference"], strict=True
-        )
+        for v, ref in zip(labels, part["reference"], strict=True)
     ]
     y = np.arange(len(part))[::-1]
-    styles = [condition_style(p) for p in part["point"]]
+    styles = [(styles or {}).get(p) or condition_style(p) for p in part["point"]]
     axes[0].barh(
         y,
         part["best"],
@@ -407,11 +424,13 @@ def worlds_figure(
         axes[1].plot([row.diff_p05, row.diff_p95], [yi, yi], color="black", linewidth=1.5)
         axes[1].plot([row.diff_median], [yi], marker="D", color="white", markeredgecolor="black")
     axes[1].axvline(0, color="black", linewidth=0.8)
-    axes[1].set_yticks(y, names)
+    axes[1].set_yticks(y, [""] * len(y))  # the same rows as the left panel, named there
+    for ax in axes:  # the same rows in both panels
+        ax.set_ylim(-0.6, len(part) - 0.4)
     better = part["better"].iloc[0]
     text, unit = OUTCOMES.get(outcome, (outcome, ""))
     label = f"{text}: difference from the reference ({unit}; {better} is better)"
-    axes[1].set_xlabel(textwrap.fill(label, 50))
+    axes[1].set_xlabel(textwrap.fill(label, 40))
     fig.suptitle(f"{outcome} across {table.attrs['worlds']} worlds", fontsize=11)
     return fig
 

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("sim.cli.validate", "validate_command"),
     "demo": ("sim.cli.demo", "demo_command"),
     "dashboard": ("sim.cli.dashboard", "dashboard_command"),
+    "sensitivity": ("sim.cli.sensitivity", "sensitivity_command"),
     "discover": ("sim.cli.discover", "discover_command"),
 }
 """Every subcommand: name -> (module, attribute), in the order ``sim --help`` lists them."""

@@ -69,7 +69,7 @@ def discover_command(
     mean over the replicates, e.g. "total_cost[big_bang | high] < total_cost[phased | high]";
     it may use numbers, + - * /, comparisons, and, or, not and parentheses. Each box has a
     coverage (share of the cases of interest inside it) and a density (share of the
-    worlds inside it that are cases of interest). See docs/uncertainty.md.
+    worlds inside it that are cases of interest). See docs/experiments.md.
     """
     from sim.analysis.discovery import discover_folder, discovery_figure, format_discovery
     from sim.analysis.plots import save_figure

@@ -11,7 +11,7 @@ import os
 
 import click
 
-from sim.defaults import CONFIDENCE_LEVEL, MAX_STEPS
+from sim.defaults import CONFIDENCE_LEVEL, ENGINES, MAX_RUNS, MAX_STEPS
 from sim.errors import InputError
 
 
@@ -116,3 +116,53 @@ level_option = click.option(
     show_default=True,
     help="Confidence level of the intervals.",
 )
+
+
+# --- the options of commands that run many runs (sim sweep, sim sensitivity) -----------
+
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default=ENGINES[0],
+    show_default=True,
+    help="local: worker processes on this machine; dask: Dask distributed.",
+)
+scheduler_option = click.option(
+    "--scheduler",
+    default=None,
+    metavar="ADDRESS",
+    help="Dask scheduler to attach to, e.g. tcp://host:8786 (default: start a local cluster).",
+)
+resume_option = click.option(
+    "--resume",
+    is_flag=True,
+    help="Continue an interrupted sweep in --out, or extend it with new replicates or levels.",
+)
+force_option = click.option(
+    "--force", is_flag=True, help="Delete the sweep's own files in --out and start afresh."
+)
+max_runs_option = click.option(
+    "--max-runs",
+    type=click.IntRange(min=1),
+    default=MAX_RUNS,
+    show_default=True,
+    help="Refuse experiments with more runs than this.",
+)
+
+
+def runs_options(command):
+    """``--engine``, ``--scheduler``, ``--resume``, ``--force``, ``--max-runs``, ``-q`` and
+    ``--jobs``: the options of a command that runs an experiment's runs."""
+    for option in reversed(
+        (
+            engine_option,
+            scheduler_option,
+            resume_option,
+            force_option,
+            max_runs_option,
+            quiet_option,
+            jobs_option,
+        )
+    ):
+        command = option(command)
+    return command

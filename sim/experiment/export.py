@@ -1,7 +1,8 @@
 """Time series as CSV, for people who use spreadsheets: ``sim export DIR``.
 
-One row per run and week: ``point``, ``condition``, one column per factor, ``replicate``,
-``step`` and then every weekly indicator, as in ``timeseries.parquet``. Written in row
+One row per run and week: ``point``, ``condition``, one column per factor, (``world`` in a
+sweep over worlds,) ``replicate``, ``step`` and then every weekly indicator, as in
+``timeseries.parquet``. Written in row
 groups, so memory stays flat however many runs there are; an unfinished sweep exports its
 finished runs, with a warning.
 """

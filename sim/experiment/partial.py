@@ -21,8 +21,6 @@ from sim.io import shown
 from sim.outcomes import OUTCOMES
 from sim.outdir import inspect, refuse_links
 
-WORLD = 0
-
 
 @dataclass(frozen=True)
 class Partial:
@@ -31,7 +29,7 @@ class Partial:
     folder: Path
     manifest: dict[str, Any]
     runs: pd.DataFrame
-    parts: list[tuple[Path, int, int]]  # (part, point, replicate) of successful runs
+    parts: list[tuple[Path, dict[str, int]]]  # (part, its identity columns), successful runs
     done: int
     total: int
 
@@ -45,14 +43,15 @@ class Partial:
         )
 
     def timeseries(self) -> pd.DataFrame:
-        """Every successful finished run's time series, with ``point`` and ``replicate``."""
+        """Every successful finished run's time series, with ``point``, (``world``) and
+        ``replicate``."""
         import pyarrow.parquet as pq
 
         frames = []
-        for path, point, replicate in self.parts:
+        for path, ids in self.parts:
             frame = pq.read_table(path).to_pandas()
-            frame.insert(0, "replicate", replicate)
-            frame.insert(0, "point", point)
+            for i, (name, value) in enumerate(ids.items()):
+                frame.insert(i, name, value)
             frames.append(frame)
         if not frames:
             raise InputError(
@@ -78,35 +77,51 @@ def load_partial(folder: str | Path) -> Partial | None:
         )
     journal = Journal(out)
     factors = list(state["factors"])
+    worlds = state.get("worlds") or [{"world": 0}]
+    keys = [k for k in worlds[0] if k != "world"]
+    has_worlds = "design" in state
     rows, parts = [], []
     if len(journal):
         with journal.reader() as read:
             for condition in state["conditions"]:
-                for replicate in range(state["replicates"]):
-                    key = (condition["key"], WORLD, replicate)
-                    if key not in journal:
-                        continue
-                    record = read(key)
-                    if record["status"] == "ok" and not part_is_intact(out, key, record["part"]):
-                        continue
-                    rows.append(_row(condition, factors, replicate, record))
-                    if record["status"] == "ok":
-                        parts.append((part_path(out, key), condition["point"], replicate))
-    columns = ["point", "condition", *factors, "replicate", "seed", "status", "error", *OUTCOMES]
-    runs = pd.DataFrame(rows, columns=columns)
+                for world in worlds:
+                    for replicate in range(state["replicates"]):
+                        key = (condition["key"], world["world"], replicate)
+                        if key not in journal:
+                            continue
+                        record = read(key)
+                        if record["status"] == "ok" and not part_is_intact(
+                            out, key, record["part"]
+                        ):
+                            continue
+                        shown_world = world if has_worlds else {}
+                        rows.append(_row(condition, factors, shown_world, replicate, record))
+                        if record["status"] == "ok":
+                            ids = {"point": condition["point"], **_world_id(shown_world)}
+                            parts.append((part_path(out, key), {**ids, "replicate": replicate}))
+    ids = ["world", *keys] if has_worlds else []
+    columns = ["point", "condition", *factors, *ids, "replicate", "seed", "status", "error"]
+    runs = pd.DataFrame(rows, columns=[*columns, *OUTCOMES])
     for name in OUTCOMES:
         runs[name] = pd.to_numeric(runs[name], errors="coerce")
     manifest = _manifest(state, runs)
     return Partial(out, manifest, runs, parts, len(rows), state["runs"])
 
 
-def _row(condition: dict, factors: list[str], replicate: int, record: dict) -> dict[str, Any]:
+def _world_id(world: dict[str, Any]) -> dict[str, int]:
+    return {"world": world["world"]} if world else {}
+
+
+def _row(
+    condition: dict, factors: list[str], world: dict, replicate: int, record: dict
+) -> dict[str, Any]:
     values = condition.get("values") or {}
     outcomes = record.get("outcomes") or {}
     return {
         "point": condition["point"],
         "condition": condition["label"],
         **{name: values.get(name) for name in factors},
+        **world,
         "replicate": replicate,
         "seed": record["seed"],
         "status": record["status"],
@@ -134,4 +149,5 @@ def _manifest(state: dict[str, Any], runs: pd.DataFrame) -> dict[str, Any]:
         "counts": {"ok": counts.get("ok", 0), "failed": counts.get("failed", 0)},
         "complete": False,
         "scenario": state["scenario"],
+        **{k: state[k] for k in ("uncertainties", "design", "worlds") if k in state},
     }

@@ -2,7 +2,9 @@
 
 ``runs.csv`` and ``timeseries.parquet`` depend only on the journal's content and the
 experiment, never on the order in which runs finished, so an interrupted, resumed or
-extended sweep gives the same bytes as one that ran straight through.
+extended sweep gives the same bytes as one that ran straight through. In a sweep over
+worlds both have a ``world`` column, and ``runs.csv`` one column per uncertain key with the
+world's value; ``manifest.json`` records the uncertainties and the sampled worlds.
 """
 
 from __future__ import annotations
@@ -30,15 +32,19 @@ MANIFEST = "manifest.json"
 COMPARISON = ("comparison.md", "comparison.csv")
 FINAL_FILES = (RUNS, TIMESERIES, MANIFEST, *COMPARISON)
 ID_COLUMNS = ("point", "replicate")
+WORLD_ID_COLUMNS = ("point", "world", "replicate")
+"""The identity columns of ``timeseries.parquet``: with worlds, the world too."""
 ROW_GROUP_ROWS = 100_000
 ROW_GROUP_PARTS = 64
 
 
 def runs_header(experiment: Experiment) -> list[str]:
+    worlds = experiment.worlds
     return [
         "point",
         "condition",
         *experiment.factors,
+        *([] if worlds is None else ["world", *worlds.keys]),
         "replicate",
         "seed",
         "status",
@@ -79,10 +85,17 @@ def finished_records(journal: Journal, plan: Iterable[RunTask]):
 def run_row(experiment: Experiment, record: dict[str, Any]) -> list[str]:
     condition = experiment.conditions[record["point"]]
     outcomes = record.get("outcomes") or {}
+    worlds = experiment.worlds
+    world = (
+        []
+        if worlds is None
+        else [str(record["world"]), *map(_cell, worlds.overrides(record["world"]).values())]
+    )
     return [
         str(record["point"]),
         condition.label,
         *(_cell(v) for v in condition.values.values()),
+        *world,
         str(record["replicate"]),
         str(record["seed"]),
         record["status"],
@@ -106,8 +119,12 @@ def ok_runs(journal: Journal, plan: Iterable[RunTask]) -> list[RunTask]:
     return [t for t in plan if journal.status.get(t.key) == "ok"]
 
 
-def write_timeseries(out_dir: Path, journal: Journal, plan: Iterable[RunTask]) -> None:
-    """Stream the parts of successful runs into one Parquet file, in run order.
+def write_timeseries(
+    out_dir: Path, journal: Journal, plan: Iterable[RunTask], *, worlds: bool = False
+) -> None:
+    """Stream the parts of successful runs into one Parquet file, in run order, with the
+    columns ``point``, (``world``, when the experiment has worlds) ``replicate``, then the
+    time series.
 
     Parts are gathered into row groups of at most ``ROW_GROUP_PARTS`` runs (and about
     ``ROW_GROUP_ROWS`` rows), so memory holds one row group however many runs there are.
@@ -115,7 +132,7 @@ def write_timeseries(out_dir: Path, journal: Journal, plan: Iterable[RunTask]) -
     import pyarrow.parquet as pq
 
     runs = ok_runs(journal, plan)
-    schema = _schema(out_dir, runs)
+    schema = _schema(out_dir, runs, WORLD_ID_COLUMNS if worlds else ID_COLUMNS)
 
     def write(tmp: Path) -> None:
         with pq.ParquetWriter(tmp, schema) as writer:
@@ -126,15 +143,16 @@ def write_timeseries(out_dir: Path, journal: Journal, plan: Iterable[RunTask]) -
 
 
 def read_parts(out_dir: Path, runs: list[RunTask], schema: pa.Schema):
-    """The parts of ``runs`` with their ``point`` and ``replicate``, in batches of about
+    """The parts of ``runs`` with their identity columns, in batches of about
     ``ROW_GROUP_ROWS`` rows; :class:`InputError` if one cannot be read."""
     import pyarrow as pa
 
     batch: list[pa.Table] = []
     rows = 0
     for task in runs:
-        table = _read_part(out_dir, task)
-        batch.append(_conform(table, task.point, task.replicate, schema))
+        table = _read_part(out_dir, task, worlds="world" in schema.names)
+        ids = {"point": task.point, "world": task.key[1], "replicate": task.replicate}
+        batch.append(_conform(table, ids, schema))
         rows += table.num_rows
         if rows >= ROW_GROUP_ROWS or len(batch) >= ROW_GROUP_PARTS:
             yield pa.concat_tables(batch)
@@ -143,7 +161,7 @@ def read_parts(out_dir: Path, runs: list[RunTask], schema: pa.Schema):
         yield pa.concat_tables(batch)
 
 
-def _read_part(out_dir: Path, task: RunTask, *, schema_only: bool = False):
+def _read_part(out_dir: Path, task: RunTask, *, schema_only: bool = False, worlds: bool = False):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -152,40 +170,52 @@ def _read_part(out_dir: Path, task: RunTask, *, schema_only: bool = False):
         return pq.read_schema(path) if schema_only else pq.read_table(path)
     except (OSError, pa.ArrowException) as exc:
         raise InputError(
-            f"the part of run (condition {task.point}, replicate {task.replicate}) is "
-            f"missing or damaged ({type(exc).__name__}); run the sweep again with --resume "
-            "to redo it",
+            f"the part of run ({task.describe(worlds)}) is missing or damaged "
+            f"({type(exc).__name__}); run the sweep again with --resume to redo it",
             source=str(path),
         ) from None
 
 
-def _schema(out_dir: Path, runs: list[RunTask]) -> pa.Schema:
-    """``point``, ``replicate``, then the union of the parts' columns (read one at a time)."""
+def _schema(out_dir: Path, runs: list[RunTask], id_columns: tuple[str, ...]) -> pa.Schema:
+    """The identity columns, then the union of the parts' columns (read one at a time)."""
     import pyarrow as pa
 
-    ids = [pa.field(name, pa.int64()) for name in ID_COLUMNS]
+    ids = [pa.field(name, pa.int64()) for name in id_columns]
     merged = pa.schema([pa.field("step", pa.int64())])
+    worlds = "world" in id_columns
     for i, task in enumerate(runs):
-        part = _read_part(out_dir, task, schema_only=True).remove_metadata()
+        part = _read_part(out_dir, task, schema_only=True, worlds=worlds).remove_metadata()
         merged = part if i == 0 else pa.unify_schemas([merged, part], promote_options="permissive")
     return pa.schema(ids + list(merged))
 
 
-def _conform(table: pa.Table, point: int, replicate: int, schema: pa.Schema) -> pa.Table:
+def _conform(table: pa.Table, ids: dict[str, int], schema: pa.Schema) -> pa.Table:
+    """``table`` with the identity columns of ``schema`` filled from ``ids`` and every other
+    column cast to the schema's type (or null where the part lacks it)."""
     import pyarrow as pa
 
     n = table.num_rows
     columns = []
     for f in schema:
-        if f.name == "point":
-            columns.append(pa.array([point] * n, pa.int64()))
-        elif f.name == "replicate":
-            columns.append(pa.array([replicate] * n, pa.int64()))
+        if f.name in ids and f.name not in table.column_names:
+            columns.append(pa.array([ids[f.name]] * n, pa.int64()))
         elif f.name in table.column_names:
             columns.append(table[f.name].cast(f.type))
         else:
             columns.append(pa.nulls(n, f.type))
     return pa.Table.from_arrays(columns, schema=schema)
+
+
+def worlds_json(experiment: Experiment) -> dict[str, Any]:
+    """The uncertainties (as their tables are written), how the worlds were drawn and every
+    world's values, for the manifest and ``sweep.json``; nothing without worlds."""
+    if experiment.worlds is None:
+        return {}
+    return {
+        "uncertainties": {u.key: u.as_json() for u in experiment.uncertainties},
+        "design": experiment.worlds.as_json(),
+        "worlds": experiment.worlds.table_json(),
+    }
 
 
 def write_manifest(
@@ -223,6 +253,7 @@ def write_manifest(
         "versions": package_versions(),
         "scenario": experiment.base.model_dump(mode="json"),
         "files": {"runs": RUNS, "timeseries": TIMESERIES},
+        **worlds_json(experiment),
     }
     atomic_write_json(out_dir / MANIFEST, manifest)
     return manifest

@@ -70,6 +70,12 @@ class RunTask:
     def replicate(self) -> int:
         return self.key[2]
 
+    def describe(self, worlds: bool = False) -> str:
+        """``condition 2, replicate 0``, or with ``worlds`` ``condition 2, world 7,
+        replicate 0``: the run as messages name it."""
+        world = f", world {self.key[1]}" if worlds else ""
+        return f"condition {self.point}{world}, replicate {self.replicate}"
+
 
 @dataclass
 class RunOutput:

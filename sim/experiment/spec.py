@@ -1,6 +1,7 @@
-"""Experiment files: a base scenario, factors crossed in a full factorial, replicates.
+"""Experiment files: a base scenario, factors crossed in a full factorial, replicates, and
+optionally uncertain worlds.
 
-An experiment file is TOML with three tables (paths are relative to the file)::
+An experiment file is TOML with up to four tables (paths are relative to the file)::
 
     [experiment]
     name = "rollout_x_involvement"
@@ -16,10 +17,23 @@ An experiment file is TOML with three tables (paths are relative to the file)::
     [overrides]                  # optional, applied to every run
     "population.size" = 2000
 
-Everything is checked when the file is loaded, including the scenario of every condition,
-so a sweep never fails half-way on a typo. Every problem is an :class:`InputError` with a
-one-line message naming the file and the key. The number of runs is counted before any
-condition is built, and an experiment larger than ``max_runs`` is refused.
+    [uncertainties]              # optional: distributions on numeric keys
+    "training.hours_per_user" = { distribution = "uniform", low = 4, high = 32 }
+
+With ``[uncertainties]`` and ``worlds = N`` in ``[experiment]``, every condition runs in
+each of N worlds sampled by Latin hypercube (:mod:`sim.experiment.design`); ``[factors]``
+may then be left out (one condition, the base scenario). The uncertainties are parsed by
+:func:`sim.experiment.uncertainty.parse_uncertainties`.
+
+Everything is checked when the file is loaded, including the scenario of every condition
+and, with worlds, of every condition in every world: sampled values can break a rule that
+ties several keys together (``initial_fit <= fit_ceiling``, ...), and such an experiment is
+refused in one line naming the world, the condition and the rule, never resampled (that
+would silently change the distributions the file states and break the Latin hypercube's
+strata). So a sweep never fails half-way on a typo. Every problem is an
+:class:`InputError` with a one-line message naming the file and the key. The number of
+runs is counted before any condition is built, and an experiment larger than
+``max_runs`` is refused.
 
 A condition is identified by its factor values (:attr:`Condition.key`), not by its
 position, so adding a level or a replicate leaves every other run, and its seed, as it was.
@@ -32,9 +46,10 @@ import hashlib
 import itertools
 import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
@@ -43,7 +58,11 @@ from sim.errors import InputError, did_you_mean
 from sim.scenario import Scenario, scenario_from_dict
 from sim.scenario.loading import read_toml
 
-TABLES = ("experiment", "factors", "overrides")
+if TYPE_CHECKING:
+    from sim.experiment.design import Worlds
+    from sim.experiment.uncertainty import Uncertainty
+
+TABLES = ("experiment", "factors", "overrides", "uncertainties")
 MAX_REPLICATES = 100_000
 STEPS_KEY = "run.steps"
 StrictInt = Annotated[int, Strict()]
@@ -70,6 +89,11 @@ class ExperimentTable(BaseModel):
         None, description="The condition others are compared with (default: the first)."
     )
     description: StrictStr = Field("", description="One or two sentences on the question.")
+    worlds: Any = Field(
+        None,
+        description="Worlds sampled by Latin hypercube from [uncertainties]; every condition "
+        "runs in each (checked by sim.experiment.uncertainty.check_worlds).",
+    )
 
 
 @dataclass(frozen=True)
@@ -117,10 +141,19 @@ class Experiment:
     replicates: int
     seed: int
     conditions: tuple[Condition, ...]
+    scenario_data: dict[str, Any] = dataclasses.field(default_factory=dict)
+    """The scenario file as read (every world's scenario is built from it)."""
+    uncertainties: tuple[Uncertainty, ...] = ()
+    worlds: Worlds | None = None
+    """The sampled worlds (or sample points) every condition runs in; ``None``: one world."""
+
+    @property
+    def world_count(self) -> int:
+        return 1 if self.worlds is None else self.worlds.count
 
     @property
     def n_runs(self) -> int:
-        return len(self.conditions) * self.replicates
+        return len(self.conditions) * self.world_count * self.replicates
 
 
 def condition_label(values: dict[str, Any]) -> str:
@@ -159,7 +192,8 @@ def load_experiment(path: str | Path, *, max_runs: int = MAX_RUNS) -> Experiment
         if table not in TABLES:
             raise InputError(f"unknown table{did_you_mean(table, TABLES)}", source=src, key=table)
     head = _experiment_table(data.get("experiment"), src)
-    factors = _factors(data.get("factors"), src)
+    raw_uncertainties = data.get("uncertainties")
+    factors = _factors(data.get("factors"), src, optional=raw_uncertainties is not None)
     overrides = _table(data.get("overrides", {}), src, "overrides")
     for key in factors:
         if key in overrides:
@@ -173,7 +207,9 @@ def load_experiment(path: str | Path, *, max_runs: int = MAX_RUNS) -> Experiment
             source=src,
             key="experiment.steps",
         )
-    _check_size(factors, head.replicates, max_runs, src)
+    uncertainties = _uncertainties(raw_uncertainties, factors, overrides, src)
+    world_count = _world_count(head.worlds, uncertainties, src)
+    _check_size(factors, head.replicates, max_runs, src, world_count)
 
     try:  # a symlink loop, a NUL byte or a name too long: not a file either
         scenario_path = (p.parent / head.scenario).resolve()
@@ -193,7 +229,7 @@ def load_experiment(path: str | Path, *, max_runs: int = MAX_RUNS) -> Experiment
     conditions = _conditions(base_data, overrides, factors, src, scenario_path, head.steps)
     reference = _reference(head.reference, factors, conditions, src)
     uniform = {c.steps for c in conditions}
-    return Experiment(
+    experiment = Experiment(
         path=p,
         text=text,
         sha256=hashlib.sha256(p.read_bytes()).hexdigest(),
@@ -208,7 +244,14 @@ def load_experiment(path: str | Path, *, max_runs: int = MAX_RUNS) -> Experiment
         replicates=head.replicates,
         seed=head.seed,
         conditions=conditions,
+        scenario_data=base_data,
+        uncertainties=uncertainties,
     )
+    if not world_count:
+        return experiment
+    from sim.experiment.design import latin_hypercube_worlds
+
+    return with_worlds(experiment, latin_hypercube_worlds(uncertainties, world_count, head.seed))
 
 
 def _experiment_table(raw: Any, src: str) -> ExperimentTable:
@@ -236,11 +279,14 @@ def _table(raw: Any, src: str, key: str) -> dict[str, Any]:
     return raw
 
 
-def _factors(raw: Any, src: str) -> dict[str, list[Any]]:
+def _factors(raw: Any, src: str, optional: bool = False) -> dict[str, list[Any]]:
+    """The ``[factors]`` table; ``optional`` (an experiment with uncertainties) allows none."""
+    if raw is None and optional:
+        return {}
     if raw is None:
         raise InputError("missing table [factors]", source=src, key="factors")
     factors = _table(raw, src, "factors")
-    if not factors:
+    if not factors and not optional:
         raise InputError("needs at least one factor", source=src, key="factors")
     for key, values in factors.items():
         if isinstance(values, dict):
@@ -269,13 +315,43 @@ def _has_nan(value: Any) -> bool:
     return False
 
 
-def _check_size(factors: dict[str, list[Any]], replicates: int, max_runs: int, src: str) -> None:
+def _uncertainties(
+    raw: Any, factors: dict[str, list[Any]], overrides: dict[str, Any], src: str
+) -> tuple[Uncertainty, ...]:
+    """The ``[uncertainties]`` table checked against the schema (none if it is absent)."""
+    if raw is None:
+        return ()
+    from sim.experiment.uncertainty import TABLE, parse_uncertainties
+
+    if isinstance(raw, dict) and STEPS_KEY in raw:
+        raise InputError(
+            "can't be uncertain: every world of a condition runs the same weeks (make it a factor)",
+            source=src,
+            key=f"{TABLE}.{STEPS_KEY}",
+        )
+    fixed = {**dict.fromkeys(overrides, "overrides"), **dict.fromkeys(factors, "factors")}
+    return parse_uncertainties(raw, source=src, fixed=fixed)
+
+
+def _world_count(raw: Any, uncertainties: tuple[Uncertainty, ...], src: str) -> int:
+    """``[experiment] worlds`` checked (0: none asked for)."""
+    if raw is None:
+        return 0
+    from sim.experiment.uncertainty import check_worlds
+
+    return check_worlds(raw, uncertainties, source=src)
+
+
+def _check_size(
+    factors: dict[str, list[Any]], replicates: int, max_runs: int, src: str, worlds: int = 0
+) -> None:
     """Count the runs before building any condition; refuse more than ``max_runs``."""
     conditions = math.prod(len(v) for v in factors.values())
-    runs = conditions * replicates
+    runs = conditions * max(worlds, 1) * replicates
     if runs > max_runs:
+        sizes = [f"{conditions:,} conditions"] + ([f"{worlds:,} worlds"] if worlds else [])
         raise InputError(
-            f"{runs:,} runs ({conditions:,} conditions x {replicates:,} replicates) is more "
+            f"{runs:,} runs ({' x '.join([*sizes, f'{replicates:,} replicates'])}) is more "
             f"than the limit of {max_runs:,}; if you mean it, add --max-runs {runs}",
             source=src,
         )
@@ -363,12 +439,14 @@ def make_condition(
 ) -> Condition:
     """A condition with its identity: ``key`` hashes the factor values as the scenario
     holds them (so ``1`` and ``1.0`` are one condition), ``scenario_sha256`` its full
-    resolved scenario; ``steps`` defaults to the scenario's ``run.steps``."""
+    resolved scenario; ``steps`` defaults to the scenario's ``run.steps``. Without factors
+    (an experiment over worlds only) the one condition is labelled with the scenario's
+    name."""
     dump = scenario.model_dump(mode="json")
     identity = {k: resolved_value(dump, k, v) for k, v in values.items()}
     return Condition(
         point=point,
-        label=condition_label(values),
+        label=condition_label(values) or scenario.meta.name,
         values=values,
         scenario=scenario,
         steps=scenario.run.steps if steps is None else steps,
@@ -393,6 +471,11 @@ def with_changes(
     clash = sorted(set(extra) & set(experiment.factors))
     if clash:
         raise InputError(f"{clash[0]} is a factor of {experiment.name}; it cannot be overridden")
+    uncertain = sorted(set(extra) & {u.key for u in experiment.uncertainties})
+    if uncertain:
+        raise InputError(
+            f"{uncertain[0]} is uncertain in {experiment.name}; it cannot be overridden"
+        )
     merged = {**experiment.overrides, **extra}
     data = read_toml(experiment.scenario_path)
     source = str(experiment.scenario_path)
@@ -406,13 +489,76 @@ def with_changes(
         )
         for c in experiment.conditions
     )
-    return dataclasses.replace(
+    changed = dataclasses.replace(
         experiment,
         base=scenario_from_dict(data, merged, source=source),
         overrides=merged,
         replicates=experiment.replicates if replicates is None else int(replicates),
         steps=new_steps,
         conditions=conditions,
+        scenario_data=data,
+    )
+    return changed if changed.worlds is None else with_worlds(changed, changed.worlds)
+
+
+# --- Worlds -------------------------------------------------------------------------------
+
+
+def with_worlds(experiment: Experiment, worlds: Worlds) -> Experiment:
+    """``experiment`` run in ``worlds`` (every condition in each), after checking that every
+    condition's scenario is possible in every world; an impossible one is an
+    :class:`InputError` naming the world, the condition and the rule it breaks."""
+    changed = dataclasses.replace(experiment, worlds=worlds)
+    for condition in changed.conditions:
+        for world in range(worlds.count):
+            try:
+                world_scenario(changed, condition, world)
+            except InputError as exc:
+                raise _impossible_world(changed, condition, world, exc) from None
+    return changed
+
+
+def world_scenario(experiment: Experiment, condition: Condition, world: int) -> Scenario:
+    """The scenario of ``condition`` in ``world`` of the experiment's worlds."""
+    assert experiment.worlds is not None
+    changes = {**experiment.overrides, **condition.values, **experiment.worlds.overrides(world)}
+    return scenario_from_dict(
+        experiment.scenario_data, changes, source=str(experiment.scenario_path)
+    )
+
+
+def condition_worlds(
+    experiment: Experiment, condition: Condition
+) -> Iterator[tuple[int, Scenario, str]]:
+    """``(world, scenario, its SHA-256)`` for every world ``condition`` runs in: world 0 with
+    the condition's own scenario when the experiment has no worlds."""
+    if experiment.worlds is None:
+        yield 0, condition.scenario, condition.scenario_sha256
+        return
+    for world in range(experiment.worlds.count):
+        scenario = world_scenario(experiment, condition, world)
+        yield world, scenario, sha256_text(canonical(scenario.model_dump(mode="json")))
+
+
+def _impossible_world(
+    experiment: Experiment, condition: Condition, world: int, exc: InputError
+) -> InputError:
+    values = experiment.worlds.overrides(world)
+    detail = _detail(exc)
+    section = f"{exc.key}." if exc.key else ""
+    # The sampled values the broken rule names, else those of its section, else all.
+    shown = (
+        {k: v for k, v in values.items() if k in detail}
+        or {k: v for k, v in values.items() if k.startswith(section)}
+        or values
+    )
+    sampled = ", ".join(f"{k} = {v:.4g}" for k, v in list(shown.items())[:4])
+    where = f" in condition '{condition.label}'" if experiment.factors else ""
+    return InputError(
+        f"world {world}{where} is impossible: {detail} (sampled {sampled}); narrow "
+        "the ranges so that every world is possible",
+        source=str(experiment.path),
+        key="uncertainties",
     )
 
 

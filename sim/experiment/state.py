@@ -1,9 +1,10 @@
 """``sweep.json``: the experiment as it was when a sweep's current session started.
 
 It records what determines the finished runs (seed, steps, factors, overrides, the
-resolved base scenario) so that ``--resume`` can say in one line what changed, and what an
-unfinished folder holds (conditions, reference, replicates) so that ``sim plot`` and
-``sim compare`` can read the runs finished so far.
+resolved base scenario, and in a sweep over worlds the uncertainties and how the worlds
+were drawn) so that ``--resume`` can say in one line what changed, and what an unfinished
+folder holds (conditions, reference, replicates, worlds) so that ``sim plot`` and ``sim
+compare`` can read the runs finished so far.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sim.experiment.design import describe
+from sim.experiment.results import worlds_json
 from sim.experiment.spec import Experiment, canonical
 from sim.io import atomic_write_json, read_json
 
@@ -35,6 +38,7 @@ def write(out: Path, experiment: Experiment, *, started: str) -> dict[str, Any]:
         "runs": experiment.n_runs,
         "scenario": experiment.base.model_dump(mode="json"),
         "started": started,
+        **worlds_json(experiment),
     }
     atomic_write_json(out / STATE, state)
     return state
@@ -51,6 +55,8 @@ def read(out: Path) -> dict[str, Any] | None:
         and isinstance(state["overrides"], dict)
         and isinstance(state["scenario"], dict)
         and isinstance(state["conditions"], list)
+        and isinstance(state.get("uncertainties", {}), dict)
+        and isinstance(state.get("worlds", []), list)
     )
     return state if ok else None
 
@@ -75,6 +81,17 @@ def changed(old: dict[str, Any], experiment: Experiment) -> str | None:
     diff = first_difference(old["scenario"], experiment.base.model_dump(mode="json"))
     if diff:
         return f"the scenario {experiment.scenario_path.name} changed: {diff}"
+    return _worlds_changed(old, worlds_json(experiment))
+
+
+def _worlds_changed(old: dict[str, Any], new: dict[str, Any]) -> str | None:
+    """What changed in the uncertainties or the design of the worlds, or ``None``."""
+    diff = first_difference(old.get("uncertainties", {}), new.get("uncertainties", {}), flat=True)
+    if diff:
+        return f"uncertainties.{diff} changed"
+    before, after = old.get("design"), new.get("design")
+    if canonical(before) != canonical(after):
+        return f"the worlds changed ({describe(before)} -> {describe(after)})"
     return None
 
 

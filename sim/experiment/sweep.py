@@ -36,7 +36,7 @@ from sim.experiment.results import (
     write_timeseries,
 )
 from sim.experiment.runner import RunFn, RunOutput, RunTask, open_engine, run_tasks
-from sim.experiment.spec import Experiment, canonical, sha256_text
+from sim.experiment.spec import Experiment, canonical, condition_worlds, sha256_text
 from sim.experiment.state import STATE
 from sim.io import ensure_writable_dir, shown, warn
 from sim.outdir import (
@@ -56,9 +56,6 @@ OWN_SUBFOLDERS = {
     PARTS: rf"{PART_PATTERN}|p\d{{5}}-r\d{{5}}\.parquet",  # and parts of earlier versions
     EXPORT: re.escape(EXPORT_FILE),
 }
-WORLD = 0
-"""Every run lives in world 0 until experiments sample uncertain worlds."""
-
 Warn = Callable[[str], None]
 
 
@@ -82,18 +79,28 @@ class SweepResult:
 def plan(experiment: Experiment) -> Iterator[RunTask]:
     """Every run of ``experiment`` in result order: condition, world, replicate."""
     for condition in experiment.conditions:
-        for replicate in range(experiment.replicates):
-            seed = run_seed(experiment.seed, condition.seed_key, replicate)
-            inputs = {"scenario": condition.scenario_sha256, "steps": condition.steps, "seed": seed}
-            yield RunTask(
-                point=condition.point,
-                key=(condition.key, WORLD, replicate),
-                seed=seed,
-                steps=condition.steps,
-                scenario=condition.scenario,
-                scenario_sha256=condition.scenario_sha256,
-                inputs=sha256_text(canonical(inputs)),
-            )
+        for world, scenario, sha256 in condition_worlds(experiment, condition):
+            for replicate in range(experiment.replicates):
+                seed = run_seed_of(experiment, condition.seed_key, world, replicate)
+                inputs = {"scenario": sha256, "steps": condition.steps, "seed": seed}
+                yield RunTask(
+                    point=condition.point,
+                    key=(condition.key, world, replicate),
+                    seed=seed,
+                    steps=condition.steps,
+                    scenario=scenario,
+                    scenario_sha256=sha256,
+                    inputs=sha256_text(canonical(inputs)),
+                )
+
+
+def run_seed_of(experiment: Experiment, condition: int, world: int, replicate: int) -> int:
+    """A run's seed: from the condition's identity (``condition``, its key as an integer)
+    and the replicate in a factorial sweep; from the world and the replicate alone, the same
+    in every condition, when the experiment has worlds (:mod:`sim.experiment.design`)."""
+    if experiment.worlds is None:
+        return run_seed(experiment.seed, condition, replicate)
+    return experiment.worlds.seed(experiment.seed, world, replicate)
 
 
 def tasks(experiment: Experiment, done: Journal | None = None) -> Iterator[RunTask]:
@@ -116,27 +123,39 @@ def run_sweep(
     progress: bool = True,
     warn: Warn = warn,
     about: dict[str, Any] | None = None,
+    kind: str = "sweep",
+    extra_files: tuple[str, ...] = (),
 ) -> SweepResult:
     """Run ``experiment`` into ``out_dir`` and write the results (see the module docstring).
 
     Raises :class:`InputError` if the folder holds anything but a sweep of sim's (or, unless
     ``resume`` or ``force``, any results), if another process is writing to it, or if
     ``resume`` finds runs that the experiment would now make differently. ``about`` adds
-    fields to the folder's marker (the demo marks its folder as such).
+    fields to the folder's marker (the demo marks its folder as such). ``kind`` is the
+    folder's kind: ``sweep``, or ``sensitivity`` for a sensitivity design
+    (:mod:`sim.experiment.sensitivity`, which writes its own tables, ``extra_files``,
+    instead of the comparison).
     """
     if resume and force:
         raise InputError("choose one of --resume and --force", key="--resume")
+    if experiment.uncertainties and experiment.worlds is None:
+        raise InputError(
+            "missing: an experiment with [uncertainties] needs worlds = N to be swept (sim "
+            "sensitivity draws its own design)",
+            source=str(experiment.path),
+            key="experiment.worlds",
+        )
     out = Path(out_dir)
-    _check_occupant(out, experiment, resume=resume, force=force)  # before writing anything
+    _check_occupant(out, experiment, kind, resume=resume, force=force)  # before writing
     ensure_writable_dir(out)
     with lock_folder(out):
-        occupant = _check_occupant(out, experiment, resume=resume, force=force)
+        occupant = _check_occupant(out, experiment, kind, resume=resume, force=force)
         continuing = occupant.ours and not force
         if occupant.ours and force:
             check_force(out)
-            remove_own(out, OWN_FILES, OWN_SUBFOLDERS)
+            remove_own(out, (*OWN_FILES, *extra_files), OWN_SUBFOLDERS)
         if not continuing:
-            mark(out, "sweep", experiment=experiment.name, **(about or {}))
+            mark(out, kind, experiment=experiment.name, **(about or {}))
         return _session(
             out,
             experiment,
@@ -147,19 +166,23 @@ def run_sweep(
             scheduler=scheduler,
             run_fn=run_fn,
             progress=progress,
+            compare=kind == "sweep",
         )
 
 
-def _check_occupant(out: Path, experiment: Experiment, *, resume: bool, force: bool):
-    occupant = inspect(out, legacy=(STATE, JOURNAL))
+KINDS = {"sweep": "a sweep", "sensitivity": "a sensitivity analysis", "run": "a single run"}
+
+
+def _check_occupant(out: Path, experiment: Experiment, kind: str, *, resume: bool, force: bool):
+    occupant = inspect(out, legacy=(STATE, JOURNAL) if kind == "sweep" else ())
     if occupant.kind == "new":
         return occupant
     if occupant.kind == "foreign":
         raise not_ours(out)
-    if occupant.kind not in ("sweep", "legacy"):
+    if occupant.kind not in (kind, "legacy"):
+        held = KINDS.get(occupant.kind, f"results of another kind ({occupant.kind})")
         raise InputError(
-            f"{shown(out)} holds the results of a single run (sim run), not a sweep; choose "
-            "another folder",
+            f"{shown(out)} holds {held}, not {KINDS[kind]}; choose another folder",
             key="--out",
         )
     held = occupant.marker.get("experiment")
@@ -187,7 +210,7 @@ def _check_occupant(out: Path, experiment: Experiment, *, resume: bool, force: b
 
 
 def _session(
-    out: Path, experiment: Experiment, *, resume: bool, warn: Warn, **engine: Any
+    out: Path, experiment: Experiment, *, resume: bool, warn: Warn, compare: bool, **engine: Any
 ) -> SweepResult:
     refuse_links(out, [*OWN_FILES, *OWN_SUBFOLDERS])
     (out / PARTS).mkdir(exist_ok=True)
@@ -220,7 +243,7 @@ def _session(
         "runs_executed": executed,
         "runs_per_second": round(executed / wall, 3) if wall > 0 else None,
     }
-    return _finish(out, experiment, journal, timings, executed, engine["engine"], workers)
+    return _finish(out, experiment, journal, timings, executed, engine["engine"], workers, compare)
 
 
 def _check_journal(out: Path, experiment: Experiment, journal: Journal, warn: Warn) -> int:
@@ -239,7 +262,9 @@ def _check_journal(out: Path, experiment: Experiment, journal: Journal, warn: Wa
                 continue
             record = read(task.key)
             if record["inputs"] != task.inputs:
-                raise InputError(_changed_run(record, task), key="--resume")
+                raise InputError(
+                    _changed_run(record, task, experiment.worlds is not None), key="--resume"
+                )
             if record["status"] == "ok" and not part_is_intact(out, task.key, record["part"]):
                 damaged.append(task.key)
     for key in damaged:
@@ -252,7 +277,7 @@ def _check_journal(out: Path, experiment: Experiment, journal: Journal, warn: Wa
     return planned - sum(1 for key in journal.index if key in keys)
 
 
-def _changed_run(record: dict[str, Any], task: RunTask) -> str:
+def _changed_run(record: dict[str, Any], task: RunTask, worlds: bool) -> str:
     fields = [
         name
         for name, old, new in (
@@ -264,8 +289,8 @@ def _changed_run(record: dict[str, Any], task: RunTask) -> str:
     ]
     what = " and ".join(fields) or "inputs"
     return (
-        f"the finished run (condition {task.point}, replicate {task.replicate}) was made with "
-        f"another {what}; use --force to start afresh or choose a new folder"
+        f"the finished run ({task.describe(worlds)}) was made with another {what}; use --force "
+        "to start afresh or choose a new folder"
     )
 
 
@@ -319,11 +344,12 @@ def _finish(
     executed: int,
     engine: str,
     workers: int,
+    compare: bool = True,
 ) -> SweepResult:
     from sim.analysis import write_comparison
 
     counts = write_runs_csv(out, experiment, journal, plan(experiment))
-    write_timeseries(out, journal, plan(experiment))
+    write_timeseries(out, journal, plan(experiment), worlds=experiment.worlds is not None)
     write_manifest(
         out,
         experiment,
@@ -332,7 +358,7 @@ def _finish(
         engine=engine,
         jobs=workers,
     )
-    markdown = write_comparison(out)
+    markdown = write_comparison(out) if compare else ""
     return SweepResult(
         out, dict(counts), experiment.n_runs, executed, timings["wall_seconds"], markdown
     )

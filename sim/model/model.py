@@ -81,7 +81,7 @@ class RolloutModel(mesa.Model):
             misfit_loss=sc.system.misfit_loss,
             usability_loss=sc.system.usability_loss,
         )
-        self.system = system.SystemState.initial(sc, pop)
+        self.system = system.SystemState.initial(sc, pop, self.rng)
         self.team = ConsultantTeam(sc)
         Consultant.create_agents(
             self, sc.consultants.count, index=list(range(sc.consultants.count))

@@ -97,12 +97,14 @@ class SystemState:
     fit_by_user: np.ndarray | None = None
 
     @classmethod
-    def initial(cls, scenario, pop: Population) -> SystemState:
+    def initial(cls, scenario, pop: Population, rng: np.random.Generator) -> SystemState:
         s = scenario.system
         state = cls(
             fit=s.initial_fit,
             usability=s.initial_usability,
-            latent_defects=s.latent_defects,
+            # The defect count is itself uncertain: in Goel & Okumoto's (1979) model the
+            # defects eventually found are Poisson with mean a, so each run draws its own.
+            latent_defects=int(rng.poisson(s.latent_defects)),
             misfit=Misfit(pop),
             unit_of_user=pop.unit,
         )

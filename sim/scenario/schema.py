@@ -305,7 +305,9 @@ class System(Section):
     )
     latent_defects: int = param(
         300,
-        "Defects in the system at the start (not yet found; at most a million).",
+        "Expected defects in the system at the start (not yet found; at most a million); "
+        "each run draws the number from a Poisson distribution with this mean (Goel & "
+        "Okumoto 1979).",
         unit="defects",
         ge=0,
         le=1_000_000,
