@@ -2,7 +2,7 @@
 
 Reads a finished sweep (never runs the model) and draws, over schedule pressure (rows)
 and filtering of bad news (columns), the mean over replicates of: waves sent live despite
-warnings, postponements, peak share of users in workaround and peak mean frustration.
+warnings, postponements, peak share of live users in workaround and peak frustration of live users.
 
     python experiments/plot_pressure_x_filtering.py results/pressure_x_filtering
 
@@ -29,8 +29,8 @@ PRESSURE, FILTERING = "governance.schedule_pressure", "governance.filtering"
 PANELS = {
     "golives_despite_warnings": "Waves live despite warnings",
     "postponements": "Go-lives postponed",
-    "peak_workaround": "Peak share in workaround",
-    "peak_frustration": "Peak mean frustration (0-1)",
+    "peak_workaround_live": "Peak share of live users in workaround",
+    "peak_frustration_live": "Peak frustration of live users (0-1)",
 }
 
 

@@ -1,8 +1,8 @@
 """Dose-response figure for experiments/training_capacity.toml.
 
 Reads a finished sweep (never runs the model) and draws, against planned training hours
-per user, one line per trainer capacity: peak mean frustration, peak share of users in
-workaround, and weeks from go-live to 80 % adoption, each a mean over replicates with its
+per user, one line per trainer capacity: peak frustration of live users, peak share of live users in
+workaround, and weeks from the start to 80 % adoption, each a mean over replicates with its
 95 % confidence interval.
 
     python experiments/plot_training_capacity.py results/training_capacity
@@ -28,9 +28,9 @@ except ModuleNotFoundError as missing:  # not run in the project's environment
 
 HOURS, CAPACITY = "training.hours_per_user", "training.capacity"
 PANELS = {
-    "peak_frustration": "Peak mean frustration (0-1)",
-    "peak_workaround": "Peak share in workaround",
-    "weeks_to_80": "Weeks from go-live to 80 % adoption",
+    "peak_frustration_live": "Peak frustration of live users (0-1)",
+    "peak_workaround_live": "Peak share of live users in workaround",
+    "weeks_to_80": "Weeks from the start to 80 % adoption",
 }
 
 

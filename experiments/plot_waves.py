@@ -1,8 +1,8 @@
 """Figure for experiments/waves.toml: how many waves, how far apart?
 
 Reads a finished sweep (never runs the model) and draws, against the number of waves, one
-line per interval between waves: peak mean frustration, peak 90th percentile of
-frustration, weeks from the first go-live to 80 % adoption, total cost, and the cost of
+line per interval between waves: peak frustration of live users, peak 90th percentile of
+frustration, weeks from the programme's start to 80 % adoption, net benefit, and the cost of
 dual running (old and new systems side by side while some but not all waves are live,
 counted from the saved weekly ``waves_live``). Means over replicates with 95 % CIs.
 
@@ -30,10 +30,10 @@ except ModuleNotFoundError as missing:  # not run in the project's environment
 WAVES, INTERVAL = "rollout.waves", "rollout.wave_interval_weeks"
 DUAL = "dual_running_cost"
 PANELS = {
-    "peak_frustration": "Peak mean frustration, all users (0-1)",
+    "peak_frustration_live": "Peak frustration of live users (0-1)",
     "peak_p90_frustration": "Peak 90th pct. of frustration (0-1)",
-    "weeks_to_80": "Weeks from first go-live to 80 % adoption",
-    "total_cost": "Total cost (MSEK)",
+    "weeks_to_80": "Weeks from the start to 80 % adoption",
+    "net_benefit": "Net benefit (MSEK)",
     DUAL: "Dual-running cost (MSEK)",
 }
 

@@ -108,11 +108,21 @@ def run_demo(
 # --- the explanation --------------------------------------------------------------------
 
 
+EXPLAINED = (
+    "weeks_to_80",
+    "peak_frustration_live",
+    "peak_workaround_live",
+    "final_adoption",
+    "net_benefit",
+    "final_dissatisfied",
+)
+
+
 def _means(runs: pd.DataFrame) -> pd.DataFrame:
     """Per condition label: mean outcomes over successful runs, and how many reached 80 %."""
     ok = runs[runs["status"] == "ok"]
     grouped = ok.groupby("condition", sort=False)
-    table = grouped[["weeks_to_80", "peak_frustration", "peak_workaround", "final_adoption"]].mean()
+    table = grouped[list(EXPLAINED)].mean()
     table["reached_80"] = grouped["weeks_to_80"].count()
     table["runs"] = grouped.size()
     return table
@@ -121,21 +131,23 @@ def _means(runs: pd.DataFrame) -> pd.DataFrame:
 def _weeks(row: pd.Series) -> str:
     if row["reached_80"] == 0:
         return "never, in any run"
-    text = f"{row['weeks_to_80']:.0f} weeks after its first go-live"
+    text = f"week {row['weeks_to_80']:.0f} from the programme's start"
     if row["reached_80"] < row["runs"]:
         text += f" (in the {row['reached_80']:.0f} of {row['runs']:.0f} runs that got there)"
     return text
 
 
 def explain(runs: pd.DataFrame, experiment: Experiment) -> list[str]:
-    """Three to six plain sentences on what the main figure shows, from ``runs``."""
+    """Four to seven plain sentences on what the main figure and table show, from ``runs``."""
     m = _means(runs)
     n_reps = experiment.replicates
     size = experiment.base.population.size
     lines = [
         f"Left panel: share of users who have adopted the system, week by week; right panel: "
-        f"their mean frustration (0 = calm, 1 = furious). One line per condition, the mean of "
-        f"{n_reps} runs of {size} users each; the shaded band is its 95 % confidence interval."
+        f"the mean frustration of users whose unit has gone live (0 = calm, 1 = furious). One "
+        f"line per condition, the mean of {n_reps} runs of {size} users each; the shaded band "
+        f"is its 95 % confidence interval (Monte Carlo precision of that mean, not "
+        f"uncertainty about the world)."
     ]
     reached = m[m["reached_80"] > 0]
     if len(reached):
@@ -143,19 +155,31 @@ def explain(runs: pd.DataFrame, experiment: Experiment) -> list[str]:
         # there beats one where only some did.
         order = reached.assign(all_=reached["reached_80"] == reached["runs"])
         best = order.sort_values(["all_", "weeks_to_80"], ascending=[False, True]).index[0]
-        lines.append(f"Fastest to 80 % adoption: '{best}', {_weeks(m.loc[best])}.")
+        lines.append(f"First to 80 % adoption: '{best}', {_weeks(m.loc[best])}.")
     never = m.index[m["reached_80"] == 0].tolist()
     if never:
         lines.append(f"Never reached 80 %: {', '.join(repr(c) for c in never)}.")
-    elif len(reached) > 1:
-        slow = reached["weeks_to_80"].idxmax()
-        lines.append(f"Slowest to 80 %: '{slow}', {_weeks(m.loc[slow])}.")
-    hi, lo = m["peak_frustration"].idxmax(), m["peak_frustration"].idxmin()
+    hi, lo = m["peak_frustration_live"].idxmax(), m["peak_frustration_live"].idxmin()
     lines.append(
-        f"Highest peak frustration: '{hi}' ({m.loc[hi, 'peak_frustration']:.2f}, with up to "
-        f"{m.loc[hi, 'peak_workaround']:.0%} of users working around the system); lowest: "
-        f"'{lo}' ({m.loc[lo, 'peak_frustration']:.2f})."
+        f"Highest peak frustration of live users: '{hi}' "
+        f"({m.loc[hi, 'peak_frustration_live']:.2f}, with up to "
+        f"{m.loc[hi, 'peak_workaround_live']:.0%} of live users working around the system); "
+        f"lowest: '{lo}' ({m.loc[lo, 'peak_frustration_live']:.2f})."
     )
+    best, worst = m["net_benefit"].idxmax(), m["net_benefit"].idxmin()
+    lines.append(
+        f"Net benefit over the {experiment.steps} weeks, against staying on the old systems "
+        f"(hours saved and legacy costs avoided, minus every cost): best '{best}' "
+        f"({m.loc[best, 'net_benefit']:,.0f} MSEK), worst '{worst}' "
+        f"({m.loc[worst, 'net_benefit']:,.0f} MSEK)."
+    )
+    sad = m["final_dissatisfied"].idxmax() if m["final_dissatisfied"].notna().any() else None
+    if sad is not None and m.loc[sad, "final_dissatisfied"] >= 0.05:
+        lines.append(
+            f"Most dissatisfied users at the end: '{sad}' "
+            f"({m.loc[sad, 'final_dissatisfied']:.0%} of live users rate the system below "
+            f"'acceptable')."
+        )
     lines.extend(_token_vs_low(m, experiment))
     return lines
 
@@ -173,10 +197,12 @@ def _token_vs_low(m: pd.DataFrame, experiment: Experiment) -> list[str]:
         twin = next(d.label for d in experiment.conditions if d.values == {**c.values, key: "low"})
         if c.label not in m.index or twin not in m.index:
             continue
-        diff = m.loc[c.label, "peak_frustration"] - m.loc[twin, "peak_frustration"]
+        mine, theirs = m.loc[c.label], m.loc[twin]
+        diff = mine["peak_frustration_live"] - theirs["peak_frustration_live"]
         parts.append(
-            f"'{c.label}' peaked at {m.loc[c.label, 'peak_frustration']:.2f} against "
-            f"{m.loc[twin, 'peak_frustration']:.2f} for '{twin}' ({_verdict(diff)})"
+            f"'{c.label}' peaked at {mine['peak_frustration_live']:.2f} against "
+            f"{theirs['peak_frustration_live']:.2f} for '{twin}' ({_verdict(diff)}), "
+            f"net benefit {mine['net_benefit'] - theirs['net_benefit']:+,.0f} MSEK"
         )
     if not parts:
         return []

@@ -52,6 +52,9 @@ def _flat_values(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def _bounds(field: FieldInfo) -> str:
+    stated = (field.json_schema_extra or {}).get("range")
+    if stated:  # a range in words, where bounds cannot say it (lists)
+        return str(stated)
     low = high = ""
     for meta in field.metadata:
         if getattr(meta, "max_length", None) is not None:

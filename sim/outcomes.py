@@ -8,47 +8,130 @@ prints help can use it. The model computes the values in :mod:`sim.model.indicat
 
 from __future__ import annotations
 
-# Per-step columns (besides ``step``), in the order they are written.
-STEP_COLUMNS: tuple[str, ...] = (
-    "live_share",
+INDICATORS: dict[str, tuple[str, str]] = {
+    # Per-step columns (besides ``step``), in the order they are written: name ->
+    # (description, unit). "Live" means users whose unit has gone live (and who have not
+    # left); "all" measures include users still on the old system.
+    "live_share": ("Share of users whose unit has gone live", "share"),
+    "exposed_share": ("Share of users live on the new system (unit live, not left)", "share"),
+    "adoption_rate": ("Share of users adopted (routine use)", "share"),
+    "workaround_rate": ("Share of all users working around the system", "share"),
+    "workaround_live": ("Share of live users working around the system", "share"),
+    "left_share": ("Share of users who have left", "share"),
+    "mean_frustration": ("Mean frustration of all present users", "0-1"),
+    "frustration_live": ("Mean frustration of live users", "0-1"),
+    "p90_frustration": ("90th percentile of frustration, all present users", "0-1"),
+    "productivity_loss": (
+        "Share of all present users' system hours lost against the legacy baseline "
+        "(negative: a gain)",
+        "signed share",
+    ),
+    "productivity_loss_live": (
+        "Share of live users' system hours lost against the legacy baseline (negative: a gain)",
+        "signed share",
+    ),
+    "mean_rating": ("Live users' mean rating of the system (SUS/100)", "0-1"),
+    "satisfied_share": (
+        "Share of live users satisfied (rating at or above the threshold)",
+        "share",
+    ),
+    "dissatisfied_share": (
+        "Share of live users dissatisfied (rating below the threshold)",
+        "share",
+    ),
+    "exit_intention": (
+        "Share of staff who can leave whose intention to leave is above the threshold",
+        "share",
+    ),
+    "open_defects": ("Defects found and not yet fixed", "defects"),
+    "defects_found": ("Defects found so far", "defects"),
+    "support_backlog": ("Support tickets waiting, scaled to the real organisation", "tickets"),
+    "support_wait": ("Wait for the help desk, in hours of its opening time", "h"),
+    "peer_answered_share": (
+        "Share of this week's questions answered by super-users in the unit",
+        "share",
+    ),
+    "cumulative_cost": ("Costs so far, scaled to the real organisation", "MSEK"),
+    "cumulative_benefit": ("Value of hours saved so far, scaled to the real organisation", "MSEK"),
+    "net_benefit": (
+        "Net benefit so far against staying on the legacy systems (discounted)",
+        "MSEK",
+    ),
+    "waves_live": ("Waves live", "count"),
+    "postponements": ("Go-lives postponed so far", "count"),
+    "halted": ("Whether the board has halted the rollout this week (1) or not (0)", "0/1"),
+    "fit": ("Fit of the system to local processes (before each unit's own offset)", "0-1"),
+    "local_misfit": (
+        "Mean over units of the local misfit still to localise (negative part of the offset)",
+        "0-1",
+    ),
+    "misfit_known": ("Share of units whose own misfit the programme knows", "share"),
+    "usability": ("Usability of the system (SUS/100)", "0-1"),
+    "knowledge": ("Consultants' mean domain knowledge", "0-1"),
+    "mean_proficiency": ("Mean proficiency of present users", "0-1"),
+}
+STEP_COLUMNS: tuple[str, ...] = tuple(INDICATORS)
+"""Per-step columns (besides ``step``), in the order they are written."""
+
+ROLE_COLUMNS: tuple[str, ...] = (
     "adoption_rate",
-    "workaround_rate",
-    "left_share",
     "mean_frustration",
-    "p90_frustration",
-    "productivity_loss",
-    "open_defects",
-    "defects_found",
-    "support_backlog",
-    "cumulative_cost",
-    "waves_live",
-    "postponements",
-    "halted",
-    "fit",
-    "usability",
-    "knowledge",
-    "mean_proficiency",
+    "workaround_rate",
+    "satisfied_share",
+    "dissatisfied_share",
 )
-# Per-role columns, one of each per role: f"{name}.{role}".
-ROLE_COLUMNS: tuple[str, ...] = ("adoption_rate", "mean_frustration", "workaround_rate")
+"""Per-role columns, one of each per role: ``f"{name}.{role}"``, over the role's users (the
+satisfaction shares over its live users)."""
 
 # Run-level outcomes: name -> (description, unit). ``None`` in a summary means "not reached".
 OUTCOMES: dict[str, tuple[str, str]] = {
     "final_adoption": ("Share of users adopted at the end", "share"),
-    "weeks_to_50": ("Weeks from first go-live to 50 % adoption", "weeks"),
-    "weeks_to_80": ("Weeks from first go-live to 80 % adoption", "weeks"),
-    "peak_frustration": ("Highest weekly mean frustration", "0-1"),
-    "mean_frustration": ("Mean frustration from first go-live to the end", "0-1"),
+    "weeks_to_50": ("Weeks from the programme's start to 50 % adoption", "weeks"),
+    "weeks_to_80": ("Weeks from the programme's start to 80 % adoption", "weeks"),
+    "peak_frustration_live": ("Highest weekly mean frustration of live users", "0-1"),
+    "mean_frustration_live": ("Mean frustration of live users over live user-weeks", "0-1"),
+    "peak_frustration_all": ("Highest weekly mean frustration of all present users", "0-1"),
+    "mean_frustration_all": (
+        "Mean frustration of all present users, from the first go-live to the end",
+        "0-1",
+    ),
     "peak_p90_frustration": ("Highest weekly 90th percentile of frustration", "0-1"),
-    "peak_workaround": ("Highest weekly share in workaround", "share"),
-    "final_workaround": ("Share in workaround at the end", "share"),
-    "peak_productivity_loss": ("Highest weekly share of system hours lost", "share"),
-    "final_productivity_loss": ("Share of system hours lost, mean of the last 4 weeks", "share"),
-    "hours_lost_per_user": ("Hours lost per user over the run", "h/user"),
-    "total_hours_lost": ("Hours lost, scaled to the real organisation", "h"),
+    "peak_workaround_live": ("Highest weekly share of live users working around", "share"),
+    "peak_workaround_all": ("Highest weekly share of all users working around", "share"),
+    "final_workaround": ("Share of all users working around, mean of the last 4 weeks", "share"),
+    "peak_productivity_loss_live": (
+        "Highest weekly share of live users' system hours lost against the baseline",
+        "signed share",
+    ),
+    "final_productivity_loss": (
+        "Share of all users' system hours lost against the baseline, mean of the last 4 weeks "
+        "(negative: a gain)",
+        "signed share",
+    ),
+    "hours_lost_per_user": (
+        "Net hours lost per user against the legacy baseline (negative: saved)",
+        "h/user",
+    ),
+    "total_hours_lost": ("Net hours lost, scaled to the real organisation", "h"),
     "total_cost": ("Total cost, scaled to the real organisation", "MSEK"),
+    "total_benefit": ("Value of hours saved, scaled to the real organisation", "MSEK"),
+    "net_benefit": (
+        "Net benefit against staying on the legacy systems over the horizon (discounted)",
+        "MSEK",
+    ),
+    "final_satisfied": ("Share of live users satisfied, mean of the last 4 weeks", "share"),
+    "final_dissatisfied": ("Share of live users dissatisfied, mean of the last 4 weeks", "share"),
+    "final_exit_intention": (
+        "Share of staff intending to leave, mean of the last 4 weeks",
+        "share",
+    ),
     "postponements": ("Go-lives postponed by the board", "count"),
     "golives_despite_warnings": ("Waves sent live below the unpressured readiness bar", "count"),
+    "pilot_one_go": (
+        "After a pilot, the rest went live in one go (1) or was phased (0); None: no decision",
+        "0/1",
+    ),
+    "peak_support_wait": ("Longest weekly wait for the help desk", "h"),
     "halted": ("Whether the board halted the rollout (1) or not (0)", "0/1"),
     "halt_week": ("Week of the first halt", "week"),
     "first_golive_week": ("Week of the first go-live", "week"),
@@ -64,18 +147,28 @@ BETTER: dict[str, str] = {
     "final_adoption": "higher",
     "weeks_to_50": "lower",
     "weeks_to_80": "lower",
-    "peak_frustration": "lower",
-    "mean_frustration": "lower",
+    "peak_frustration_live": "lower",
+    "mean_frustration_live": "lower",
+    "peak_frustration_all": "lower",
+    "mean_frustration_all": "lower",
     "peak_p90_frustration": "lower",
-    "peak_workaround": "lower",
+    "peak_workaround_live": "lower",
+    "peak_workaround_all": "lower",
     "final_workaround": "lower",
-    "peak_productivity_loss": "lower",
+    "peak_productivity_loss_live": "lower",
     "final_productivity_loss": "lower",
     "hours_lost_per_user": "lower",
     "total_hours_lost": "lower",
     "total_cost": "lower",
+    "total_benefit": "higher",
+    "net_benefit": "higher",
+    "final_satisfied": "higher",
+    "final_dissatisfied": "lower",
+    "final_exit_intention": "lower",
     "postponements": "lower",
     "golives_despite_warnings": "lower",
+    "pilot_one_go": "higher",
+    "peak_support_wait": "lower",
     "halted": "lower",
     "halt_week": "higher",
     "first_golive_week": "lower",
@@ -97,13 +190,40 @@ Every outcome in :data:`OUTCOMES` has a direction."""
 MAIN_OUTCOMES: tuple[str, ...] = (
     "final_adoption",
     "weeks_to_80",
-    "peak_frustration",
-    "mean_frustration",
-    "peak_workaround",
+    "peak_frustration_live",
+    "mean_frustration_live",
+    "peak_workaround_live",
+    "final_dissatisfied",
     "hours_lost_per_user",
     "total_cost",
+    "net_benefit",
 )
 """The outcomes a comparison table shows unless asked for others."""
+
+WAVE_FIELDS: dict[str, tuple[str, str]] = {
+    "wave": ("Wave number, from 0 in planned order", "-"),
+    "size": ("Users in the wave at the start", "users"),
+    "planned_week": ("Planned go-live week at the start", "week"),
+    "golive_week": ("Week the wave went live (None: never)", "week"),
+    "peak_loss": ("Highest weekly share of the wave's system hours lost", "share"),
+    "weeks_to_recover": (
+        "Weeks from go-live until the wave's loss is back within 2 points of the baseline",
+        "weeks",
+    ),
+    "peak_frustration": ("Highest weekly mean frustration of the wave's present users", "0-1"),
+    "weeks_to_80": ("Weeks from the wave's go-live to 80 % adoption within the wave", "weeks"),
+    "readiness": ("The wave's true readiness at go-live (skills, testing, defects, fit)", "0-1"),
+    "readiness_measured": (
+        "The wave's readiness as the board measured it at go-live, before filtering",
+        "0-1",
+    ),
+    "misfit_at_start": ("Mean local misfit of the wave's units at the start", "0-1"),
+    "misfit_at_golive": (
+        "Mean local misfit of the wave's units at go-live (after what was localised before)",
+        "0-1",
+    ),
+}
+"""Per-wave records in a run's ``summary.json`` (under ``waves``)."""
 
 
 def role_columns(role_names: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ class RunResult:
     steps: int
     timeseries: pd.DataFrame
     summary: dict
+    waves: list[dict] = field(default_factory=list)
 
 
 def simulate(
@@ -57,7 +58,9 @@ def simulate(
         steps = model.scenario.run.steps if steps is None else int(steps)
         for _ in range(steps):
             model.step()
-        return RunResult(model.scenario, seed, steps, model.timeseries(), model.summary())
+        return RunResult(
+            model.scenario, seed, steps, model.timeseries(), model.summary(), model.waves()
+        )
     finally:
         release(model)
 
@@ -80,6 +83,7 @@ def write_run(result: RunResult, out_dir: str | Path, label: str | None = None) 
     atomic_write(out / "timeseries.csv", lambda p: result.timeseries.to_csv(p, index=False))
     summary = {
         "outcomes": result.summary,
+        "waves": result.waves,
         "seed": result.seed,
         "steps": result.steps,
         "versions": package_versions(),
@@ -155,6 +159,10 @@ def prepare_run_folder(out: Path, identity: str, label: str, *, force: bool = Fa
     return out
 
 
+def _share(value: float | None) -> str:
+    return "   n/a" if value is None else f"{value:6.1%}"
+
+
 def format_summary(result: RunResult) -> str:
     """A short, readable summary of one run for the terminal."""
     s = result.summary
@@ -172,12 +180,15 @@ def format_summary(result: RunResult) -> str:
         "",
         f"  final adoption          {s['final_adoption']:6.1%}",
         f"  time to 50 % / 80 %     {weeks(s['weeks_to_50'])} / {weeks(s['weeks_to_80'])}"
-        " after first go-live",
-        f"  frustration peak / mean {s['peak_frustration']:.2f} / {s['mean_frustration']:.2f}",
-        f"  peak workaround         {s['peak_workaround']:6.1%}",
-        f"  peak productivity loss  {s['peak_productivity_loss']:6.1%} of system hours",
-        f"  hours lost per user     {s['hours_lost_per_user']:.0f} h",
+        " from the start",
+        f"  frustration of live users, peak / mean  "
+        f"{s['peak_frustration_live']:.2f} / {s['mean_frustration_live']:.2f}",
+        f"  peak workaround (live)  {s['peak_workaround_live']:6.1%}",
+        f"  peak productivity loss  {s['peak_productivity_loss_live']:6.1%} of live users' hours",
+        f"  dissatisfied at the end {_share(s['final_dissatisfied'])} of live users",
+        f"  net hours lost per user {s['hours_lost_per_user']:.0f} h (negative: saved)",
         f"  total cost              {s['total_cost']:.0f} MSEK",
+        f"  net benefit             {s['net_benefit']:.0f} MSEK against staying on the old systems",
         f"  go-lives / postponed    {s['waves_live']} of {sc.effective_waves} waves live, "
         f"{s['postponements']} postponement(s), "
         f"{s['golives_despite_warnings']} despite warnings",

@@ -212,7 +212,7 @@ def test_true_is_not_one_step():
     assert "run.steps" in message
 
 
-@pytest.mark.parametrize("key", ["adoption.intercept", "costs.support_rate"])
+@pytest.mark.parametrize("key", ["adoption.intercept", "costs.helpdesk_rate"])
 @pytest.mark.parametrize("text", ["inf", "nan", '"nan"', "-inf", "+inf"])
 def test_inf_and_nan_are_refused_on_the_command_line(key, text):
     assert key in refused("run", DEFAULT, *TINY, "--set", f"{key}={text}")
@@ -239,7 +239,7 @@ def test_every_number_has_a_finite_documented_range():
         ("system.latent_defects", 10**30),
         ("consultants.count", 10_000_000),
         ("consultants.count", 10**12),
-        ("costs.support_rate", 1.7e308),
+        ("costs.helpdesk_rate", 1.7e308),
         ("population.scale", 1e300),
         ("adoption.intercept", -1e300),
         ("adoption.w_frustration", 1e300),

@@ -444,9 +444,11 @@ def test_cli_missing_folder_is_a_one_line_error(tmp_path):
 
 
 def test_cli_unknown_outcome_is_a_one_line_error(results_dir):
-    result = CliRunner().invoke(cli, ["compare", str(results_dir), "--outcomes", "peak_frustraton"])
+    result = CliRunner().invoke(
+        cli, ["compare", str(results_dir), "--outcomes", "peak_frustraton_live"]
+    )
     assert result.exit_code == 2
-    assert "did you mean 'peak_frustration'" in result.output
+    assert "did you mean 'peak_frustration_live'" in result.output
 
 
 def test_wide_format_is_one_row_per_condition_with_the_reference_in_bold(table):

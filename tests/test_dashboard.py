@@ -170,7 +170,7 @@ def test_go_lives_are_logged_in_the_week_the_board_took_them(small):
         room.step()
     for condition in room.conditions:
         lives = [d for d in condition.decisions if d.kind == "go-live"]
-        live_week = condition.model.wave_live_week
+        live_week = condition.model.schedule.live_week
         assert [d.week for d in lives] == sorted(live_week[live_week >= 0].tolist())
         assert [d.wave for d in lives] == list(range(len(lives)))
     phased = room.conditions[0]
@@ -196,7 +196,7 @@ def test_postponements_and_halts_are_logged(small):
     for condition in room.conditions:
         model = condition.model
         postponed = [d for d in condition.decisions if d.kind == "postpone"]
-        assert len(postponed) == model.postponements
+        assert len(postponed) == model.schedule.postponements
         halts = [d for d in condition.decisions if d.kind == "halt"]
         if model.board.halt_week is not None:
             assert halts[0].week == model.board.halt_week
@@ -369,3 +369,16 @@ def test_the_unit_map_fits_its_box_for_any_number_of_units(units):
     assert 4 <= height <= 18
     assert rows * (height + gap) <= unitmap.MAP_HEIGHT + gap or height == 4
     assert columns >= rows
+
+
+def test_every_chart_is_valid_json_before_anyone_is_live(small):
+    """Weeks with no live user have no rating (NaN in the model): the page gets a gap
+    (null), because a NaN makes the browser reject the whole message."""
+    room = _run(Classroom(small(), 6), 3)
+    assert np.isnan(room.conditions[0].series("dissatisfied_share")[0])
+    options = [charts.chart_option(c, room.conditions, room.horizon) for c in charts.CHARTS]
+    options += [
+        charts.role_chart_option(c, room.conditions, room.horizon) for c in charts.ROLE_CHARTS
+    ]
+    text = json.dumps(options, allow_nan=False)  # raises on NaN
+    assert "null" in text

@@ -23,6 +23,8 @@ import psutil
 import pytest
 from helpers import SCENARIOS
 
+from sim.dashboard.charts import CHARTS, ROLE_CHARTS
+
 pytestmark = [
     pytest.mark.slow,
     # Solara checks Mesa's SolaraViz for its rules of hooks on import and warns about one
@@ -134,7 +136,7 @@ def test_a_class_picks_two_conditions_presses_play_and_watches(server, tmp_path)
             expect(week).to_contain_text("A: phased, low involvement")
             expect(week).to_contain_text("B: big_bang, low involvement")
             charts = page.locator(".sim-chart")
-            expect(charts).to_have_count(5)
+            expect(charts).to_have_count(len(CHARTS) + len(ROLE_CHARTS))
             assert set(_tiles(page)) == {"waiting"} and len(_tiles(page)) == 80
             adoption_at_start = charts.first.screenshot()
 

@@ -59,12 +59,9 @@ def tiny_sweeps(tmp_path_factory):
 
     def sweep(name: str) -> Path:
         if name not in made:
-            experiment = shrink(
-                load_experiment(ROOT / "experiments" / f"{name}.toml"),
-                replicates=2,
-                steps=30,
-                overrides=TINY,
-            )
+            full = load_experiment(ROOT / "experiments" / f"{name}.toml")
+            tiny = {k: v for k, v in TINY.items() if k not in full.factors}  # factors stay
+            experiment = shrink(full, replicates=2, steps=30, overrides=tiny)
             out = tmp_path_factory.mktemp(name)
             run_sweep(experiment, out, jobs=1, progress=False)
             made[name] = out
@@ -98,7 +95,55 @@ FIGURES = {
     "plot_training_capacity": ("training_figure", "training.hours_per_user"),
     "plot_waves": ("waves_figure", "rollout.waves"),
     "plot_pressure_x_filtering": ("pressure_figure", None),
+    "plot_consultants": ("consultants_figure", "factors"),
+    "plot_process_analysis": ("analysis_figure", "factors"),
+    "plot_rollout_shapes": ("shapes_figure", "factors"),
+    "plot_super_users": ("super_users_figure", "factors"),
 }
+"""Each script: its figure function and the factor on the x axis of its line panels
+(``factors``: drawn by :func:`sim.analysis.factors.factor_figure`, checked panel by panel)."""
+
+
+def _check_factor_figure(module, function: str, results) -> int:
+    """The means drawn in each panel of a figure made by ``factor_figure``, against the
+    means computed here, panel by panel (an outcome, and a level of the facet if any)."""
+    from sim.analysis import factors
+
+    seen = {}
+    real = factors.factor_figure
+
+    def spy(results, **kw):
+        seen.update(kw)
+        return real(results, **kw)
+
+    module.factor_figure = spy
+    try:
+        fig = getattr(module, function)(results)
+    finally:
+        module.factor_figure = real
+    x, facet, outcomes = seen["x"], seen.get("facet"), list(seen["panels"])
+    grid = np.asarray(fig.axes).reshape(len(outcomes), -1) if facet else None
+    conditions = results.manifest["conditions"]
+    levels = list(dict.fromkeys(c["values"][facet] for c in conditions)) if facet else []
+    checked = 0
+    for i, outcome in enumerate(outcomes):
+        means = _means(results, outcome)
+        panels = (
+            [(fig.axes[i], means)]
+            if facet is None
+            else [(grid[i, j], means[means[facet] == lv]) for j, lv in enumerate(levels)]
+        )
+        for ax, expected_means in panels:
+            xs = list(dict.fromkeys(expected_means.sort_values("point")[x]))
+            numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in xs)
+            pos = {v: (float(v) if numeric else float(k)) for k, v in enumerate(xs)}
+            expected = {
+                (pos[a], round(float(b), 9))
+                for a, b in zip(expected_means[x], expected_means["mean"], strict=True)
+            }
+            assert _plotted_points(ax) == expected, (outcome, ax.get_title())
+            checked += 1
+    return checked
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: p.stem)
@@ -109,9 +154,13 @@ def test_plot_script_draws_the_means_of_its_sweep(script, tmp_path, tiny_sweeps)
     out = tiny_sweeps(script.stem.removeprefix("plot_"))
     results = load_results(out)
     function, x = FIGURES[script.stem]
-    fig = getattr(module, function)(results)
-    axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
-    checked = 0
+    if x == "factors":
+        assert _check_factor_figure(module, function, results) >= 3
+        x, axes, checked = None, [], 3
+    else:
+        fig = getattr(module, function)(results)
+        axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+        checked = 0
     for ax, outcome in zip(axes, module.PANELS, strict=False):
         if outcome not in OUTCOMES:  # derived in the script (the waves' dual running)
             continue
@@ -197,8 +246,8 @@ def test_sim_demo_quick_explains_its_own_results(quick_demo):
     mentioned = {label for label in labels if f"'{label}'" in explanation}
     assert len(mentioned) >= 3
     # the numbers come from the results: the highest peak frustration is named
-    means = runs.groupby("condition")["peak_frustration"].mean()
-    assert f"Highest peak frustration: '{means.idxmax()}' ({means.max():.2f}" in explanation
+    means = runs.groupby("condition")["peak_frustration_live"].mean()
+    assert f"live users: '{means.idxmax()}' ({means.max():.2f}" in explanation
 
 
 def test_sim_demo_replaces_an_earlier_demo(tmp_path, monkeypatch):

@@ -71,6 +71,9 @@ def _run_series(
         "adoption_rate": np.clip(adoption + noise[0], 0, 1),
         "workaround_rate": np.clip(0.4 * hump + noise[1], 0, 1),
         "mean_frustration": np.clip(hump + 0.05 + noise[2], 0, 1),
+        "frustration_live": np.clip(1.5 * hump + 0.05 + noise[2], 0, 1),
+        "workaround_live": np.clip(0.6 * hump + noise[1], 0, 1),
+        "dissatisfied_share": np.clip(0.8 * hump + noise[2], 0, 1),
         "p90_frustration": np.clip(1.6 * hump + 0.1 + noise[3], 0, 1),
         "productivity_loss": 0.3 * hump,
         "waves_live": waves,
@@ -83,6 +86,9 @@ def _run_series(
         cols[f"adoption_rate.{role}"] = spec["ceiling"] * cols["adoption_rate"]
         cols[f"mean_frustration.{role}"] = cols["mean_frustration"] * (1.2 - spec["ceiling"])
         cols[f"workaround_rate.{role}"] = cols["workaround_rate"] * (1 - spec["ceiling"] / 2)
+        cols[f"dissatisfied_share.{role}"] = cols["dissatisfied_share"] * (1.1 - spec["ceiling"])
+        for name in ROLE_COLUMNS:
+            cols.setdefault(f"{name}.{role}", np.zeros(t.size))
     return pd.DataFrame(cols)
 
 
@@ -93,9 +99,11 @@ def _outcomes(ts: pd.DataFrame) -> dict:
     out.update(
         final_adoption=a[-1],
         weeks_to_80=float(hits[0]) if hits.size else np.nan,
-        peak_frustration=ts["mean_frustration"].max(),
-        mean_frustration=ts["mean_frustration"].iloc[11:].mean(),
-        peak_workaround=ts["workaround_rate"].max(),
+        peak_frustration_live=ts["frustration_live"].max(),
+        mean_frustration_live=ts["frustration_live"].iloc[11:].mean(),
+        peak_workaround_live=ts["workaround_live"].max(),
+        final_dissatisfied=ts["dissatisfied_share"].iloc[-4:].mean(),
+        net_benefit=-ts["cumulative_cost"].iloc[-1] / 2,
         hours_lost_per_user=400 * ts["productivity_loss"].sum(),
         total_cost=ts["cumulative_cost"].iloc[-1],
     )
@@ -358,7 +366,7 @@ def test_timeseries_figure_shows_band_means_and_golives(sweep, figs):
     fig = figs["timeseries"]
     assert isinstance(fig, Figure)
     panels = [ax for ax in fig.axes if ax.axison]
-    assert len(panels) == len(plots.TIMESERIES_PANELS) == 5
+    assert len(panels) == len(plots.TIMESERIES_PANELS) == 6
     assert all(ax.get_xlabel() == "Week" and ax.get_ylabel() for ax in panels)
     assert legend_labels(fig) == [*NAMES, plots.GOLIVE_LABEL]
     adoption = plots.band(sweep.timeseries, "adoption_rate")
@@ -376,10 +384,10 @@ def test_timeseries_figure_shows_band_means_and_golives(sweep, figs):
 
 def test_roles_figure_plots_each_roles_own_columns(sweep, figs):
     fig = figs["roles"]
-    grid = np.asarray(fig.axes).reshape(len(ROLE_COLUMNS), 3)
+    grid = np.asarray(fig.axes).reshape(len(plots.ROLE_PANELS), 3)
     assert [ax.get_title() for ax in grid[0]] == [r.title for r in sweep.roles]
     assert all(ax.get_ylabel() for ax in grid[:, 0]) and all(ax.get_xlabel() for ax in grid[-1])
-    for r, column in enumerate(ROLE_COLUMNS):
+    for r, column in enumerate(plots.ROLE_PANELS):
         for c, role in enumerate(sweep.roles):
             expected = plots.band(sweep.timeseries, f"{column}.{role.name}")
             (line,) = condition_lines(grid[r, c], "Big bang, high involvement")
@@ -416,7 +424,7 @@ def test_outcome_jitter_is_seeded(sweep):
 
 def test_main_figure_has_two_labelled_panels_a_title_and_a_golive_legend(sweep, figs):
     fig = figs["main"]
-    assert [ax.get_title() for ax in fig.axes] == ["Adoption", "Mean frustration"]
+    assert [ax.get_title() for ax in fig.axes] == ["Adoption", "Frustration of live users"]
     assert all(ax.get_xlabel() == "Week" and ax.get_ylabel() for ax in fig.axes)
     assert legend_labels(fig) == [*NAMES, plots.GOLIVE_LABEL]
     assert "Adoption and mean frustration: mean of 3 runs per condition" in fig.get_suptitle()
@@ -509,7 +517,7 @@ def test_cli_on_a_run_folder_defaults_to_figures_subfolder(tmp_path):
     ("args", "message"),
     [
         (["nowhere"], "no results folder"),
-        (["SWEEP", "--outcomes", "peak_frustraton"], "did you mean 'peak_frustration'"),
+        (["SWEEP", "--outcomes", "peak_frustraton_live"], "did you mean 'peak_frustration_live'"),
     ],
 )
 def test_cli_input_errors_are_one_line_and_exit_2(sweep_dir, tmp_path, args, message):

@@ -32,6 +32,7 @@ def test_approach_closes_share_of_gap_and_clips_rate():
     assert pr.approach(0.5, 0.9, 0.25) == pytest.approx(0.6)
     assert pr.approach(0.5, 0.9, 3.0) == pytest.approx(0.9)
     assert pr.approach(0.5, 0.9, -1.0) == 0.5
+    assert pr.approach(0.95, 0.9, 0.5) == 0.95  # never pulled down to the ceiling
 
 
 def test_fix_defects_carries_progress_and_stops_at_zero():
@@ -75,11 +76,18 @@ def test_time_loss_components_and_clip():
     assert_allclose(pr.time_loss(np.array([0.0]), **{**kwargs, "open_defects": 5000}), [1.0])
 
 
-def test_support_week_queue():
-    assert pr.support_week(0, 50, 100) == (0, 50, 0)
-    assert pr.support_week(100, 200, 100) == (200, 100, 2.0)
-    backlog, served, congestion = pr.support_week(5, 0, 0)
-    assert (backlog, served, congestion) == (5, 0, np.inf)
+def test_desk_week_queue():
+    # under capacity: everything served, only the within-week queueing wait
+    backlog, served, wait = pr.desk_week(0, 50, 100, service_hours=0.25, open_hours=40)
+    assert (backlog, served) == (0, 50)
+    assert wait == pytest.approx(pr.queue_wait(0.5, 100 * 0.25 / 40, 0.25)) and wait > 0
+    # over capacity: the rest is carried over and waits backlog / capacity weeks (+ queueing)
+    backlog, served, wait = pr.desk_week(100, 200, 100, service_hours=0.25, open_hours=40)
+    assert (backlog, served) == (200, 100)
+    assert wait == pytest.approx(2.0 * 40 + pr.queue_wait(3.0, 100 * 0.25 / 40, 0.25))
+    # no capacity: tickets wait for ever
+    assert pr.desk_week(5, 0, 0, 0.25, 40) == (5, 0, np.inf)
+    assert pr.desk_week(0, 0, 0, 0.25, 40) == (0, 0, 0.0)
 
 
 def test_frustration_rises_fast_and_decays_slowly():

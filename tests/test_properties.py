@@ -10,21 +10,25 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from sim import RolloutModel
-from sim.model.model import _p90
+from sim.model import processes as pr
+from sim.model.indicators import p90
 from sim.model.population import UsageState
 from sim.scenario import load_scenario
 
 WAITING, LEFT = int(UsageState.WAITING), int(UsageState.LEFT)
 unit = st.floats(0.0, 1.0)
+SURVEY = ("mean_rating", "satisfied_share", "dissatisfied_share")
 # Per-step columns that are shares of users or 0-1 scores.
 BOUNDED = (
     "live_share",
+    "exposed_share",
     "adoption_rate",
     "workaround_rate",
+    "workaround_live",
     "left_share",
     "mean_frustration",
+    "frustration_live",
     "p90_frustration",
-    "productivity_loss",
     "fit",
     "usability",
 )
@@ -69,7 +73,7 @@ def check_week(model: RolloutModel, before: np.ndarray) -> None:
     # leaving is for good
     assert np.all(state[before == LEFT] == LEFT)
     # a user waits only while the user's wave is not live, and does nothing else then
-    live = model.wave_live_week[pop.wave] >= 0
+    live = model.schedule.live_week[pop.wave] >= 0
     assert not np.any((state == WAITING) & live)
     assert np.all((state == WAITING) | (state == LEFT) | live)
     for arr in (pop.frustration, pop.proficiency, pop.acceptance):
@@ -100,9 +104,23 @@ def test_invariants_hold_every_week(case):
         check_week(model, before)
     check_roles(model)
     ts = model.timeseries()
-    assert not ts.isna().any().any()
+    survey = [c for c in ts.columns if c.split(".")[0] in SURVEY]
+    assert not ts.drop(columns=survey).isna().any().any()
+    # the survey asks live users only: no answer before anyone is live
+    nobody_live = ts["live_share"] == 0
+    assert ts.loc[nobody_live, ["satisfied_share", "dissatisfied_share"]].isna().all().all()
     shares = [c for c in ts.columns if c.split(".")[0] in BOUNDED]
     assert ((ts[shares] >= 0) & (ts[shares] <= 1)).all().all()
+    # against the legacy baseline: at most all hours lost, at most the old systems' own
+    # frictions and the full benefit saved
+    sy = scenario.system
+    best = sy.productivity_gain + pr.legacy_friction(
+        fit=sy.legacy_fit,
+        usability=sy.legacy_usability,
+        misfit_loss=sy.misfit_loss,
+        usability_loss=sy.usability_loss,
+    )
+    assert ts["productivity_loss"].between(-best - 1e-12, 1).all()
     assert (np.diff(ts["cumulative_cost"]) >= 0).all()
     assert (np.diff(ts["defects_found"]) >= 0).all()
     assert (ts["open_defects"] >= 0).all()
@@ -121,7 +139,7 @@ def test_the_week_invariants_catch_a_broken_model(small):
     before[1] = LEFT
     with pytest.raises(AssertionError):  # user 1 back from LEFT
         check_week(model, before)
-    assert model.waves_live == 0
+    assert model.schedule.waves_live == 0
     model.population.state[0] = int(UsageState.ADOPTED)
     with pytest.raises(AssertionError):  # adopted before going live
         check_week(model, model.population.state.copy())
@@ -134,6 +152,6 @@ def test_the_week_invariants_catch_a_broken_model(small):
 def test_p90_matches_numpy_quantile_over_users_present(values, data):
     state = data.draw(arrays(np.int8, values.size, elements=st.integers(0, len(UsageState) - 1)))
     present = values[state != LEFT]
-    got = _p90(values, state, int((state == LEFT).sum()))
+    got = p90(values[state != LEFT])
     expected = float(np.quantile(present, 0.9)) if present.size else 0.0
     assert got == pytest.approx(expected, abs=1e-12)

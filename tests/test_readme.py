@@ -23,6 +23,7 @@ from refresh_docs import DEMO_EXAMPLE, REFRESH, ROBUSTNESS_EXAMPLE, RUN_EXAMPLE
 
 from sim.analysis.comparison import compare_folder
 from sim.analysis.formatting import format_table
+from sim.validation.patterns import DEVIATIONS
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 BLOCK = re.compile(r"```(\w*)\n(.*?)```", re.S)
@@ -163,16 +164,18 @@ def check_worlds_compare(command, shown, tmp_path, worlds_sweep):
 
 def check_worlds_plot(command, shown, tmp_path, worlds_sweep):
     out, _ = worlds_sweep
-    result = sim("plot", out, "--quiet", "--outcomes", "total_cost")
+    result = sim("plot", out, "--quiet", "--outcomes", "net_benefit")
     assert result.exit_code == 0, result.output
-    assert (out / "figures" / "worlds_total_cost.png").is_file()
+    assert (out / "figures" / "worlds_net_benefit.png").is_file()
 
 
 def check_validate(command, shown, tmp_path, quick_validation):
     assert command.split() == ["sim", "validate", "--quick"]
     result, checks = quick_validation
     assert result.exit_code == 0, result.output
-    assert result.stdout.rstrip().endswith(f"{len(checks)} passed, 0 failed")
+    known = len(DEVIATIONS)  # documented limitations: reported, and never fail the command
+    summary = f"{len(checks) - known} passed, 0 failed, {known} failed as known deviations"
+    assert summary in result.stdout, result.stdout
 
 
 def check_demo(command, shown, tmp_path, quick_demo):

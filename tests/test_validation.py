@@ -8,19 +8,21 @@ from click.testing import CliRunner
 from sim.cli import cli
 from sim.validation import CHECKS, CheckResult, Context, Target, format_report
 from sim.validation.context import result
+from sim.validation.patterns import DEVIATIONS
 
 
 def test_result_uses_the_t_interval_and_leaves_it_undefined_for_one_value():
-    r = result("X", "x", [1.0, 2.0, 3.0], Target(0, 5, "src"), unit="u")
+    r = result("X", "x", [1.0, 2.0, 3.0], Target(0, 5, "src"), unit="u", kind="independent")
     assert r.measured == 2.0 and r.passed
     assert r.ci[1] - 2.0 == pytest.approx(4.302653 * 1.0 / math.sqrt(3), rel=1e-5)
     assert r.ci[0] == pytest.approx(4.0 - r.ci[1])
-    one = result("Y", "y", [5.0], Target(6, 7, "src"), unit="u")
+    one = result("Y", "y", [5.0], Target(6, 7, "src"), unit="u", kind="calibrated")
     assert one.measured == 5.0 and all(math.isnan(v) for v in one.ci) and not one.passed
     report = format_report([r, one], Context(replicates=1))
     assert "measured 2 (95 % CI -0.484 to 4.48) u" in report
+    assert "X x (independent)" in report and "Y y (calibrated)" in report
     assert "measured 5 u; target 6 to 7" in report  # no interval from one value
-    assert report.endswith("1 passed, 1 failed")
+    assert "1 passed, 1 failed; independent: 1 of 1 passed; calibrated: 0 of 1 passed" in report
 
 
 def test_target_bounds_are_inclusive_and_described():
@@ -45,15 +47,46 @@ def test_quick_mode_shrinks_the_population_but_keeps_the_organisation():
 @pytest.mark.xdist_group("quick_validation")
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
 def test_every_check_passes_in_quick_mode(check, quick_validation):
+    """Every check passes, except the known deviations, which must still fail (so that
+    the list of deviations in sim/validation/patterns.py and docs/cases.md stays true)."""
     result, checked = quick_validation
     assert len(checked) == len(CHECKS)
     res = checked[CHECKS.index(check)]
     assert isinstance(res, CheckResult)
     assert res.source and res.unit and res.title
+    assert res.kind in ("calibrated", "independent")
     assert len(res.values) >= 1 and all(math.isfinite(v) for v in res.values)
     assert math.isnan(res.ci[0]) or res.ci[0] <= res.measured <= res.ci[1]
-    assert f"[PASS] {res.key:>3} {res.title}" in result.stdout
-    assert res.passed, f"{res.key} {res.title}: {res.measured} not in {res.target.describe()}"
+    if res.key in DEVIATIONS:
+        assert res.deviation and not res.passed, f"{res.key} passes: drop it from DEVIATIONS"
+        assert f"[FAIL, known deviation] {res.key:>3} {res.title}" in result.stdout
+    else:
+        assert not res.deviation
+        assert f"[PASS] {res.key:>3} {res.title}" in result.stdout
+        assert res.passed, f"{res.key} {res.title}: {res.measured} not in {res.target.describe()}"
+
+
+def test_known_deviations_are_reported_but_do_not_fail_the_command(monkeypatch):
+    def run(ctx, checks=None):
+        return [
+            CheckResult(
+                "X",
+                "fake",
+                0.5,
+                (0.4, 0.6),
+                Target(0, 0.1, "src"),
+                "u",
+                False,
+                deviation="a documented limitation",
+            )
+        ]
+
+    monkeypatch.setattr("sim.validation.run_validation", run)
+    out = CliRunner().invoke(cli, ["validate", "--quick"])
+    assert out.exit_code == 0
+    assert "[FAIL, known deviation]" in out.output
+    assert "known deviation: a documented limitation" in out.output
+    assert "1 failed as known deviations" in out.output
 
 
 def _fake(passed: bool):

@@ -64,7 +64,7 @@ def test_common_random_numbers_make_a_no_op_difference_exactly_zero(uncertaintie
     conditions = {0: {"rollout.strategy": "phased"}, 1: {"rollout.strategy": "phased"}}
     runs = run_design(worlds, conditions, replicates=2)
     runs.loc[runs["point"] == 1, "condition"] = "phased, paid more"
-    table = decision_table(runs, [], {}, ["final_adoption", "peak_frustration"])
+    table = decision_table(runs, [], {}, ["final_adoption", "peak_frustration_live"])
     other = table[~table["reference"]].set_index("outcome")
     assert (other["diff_p05"] == 0).all() and (other["diff_p95"] == 0).all()
     assert (other["ties"] == 6).all() and (other["beats"] == 0).all()

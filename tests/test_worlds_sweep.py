@@ -356,7 +356,10 @@ def test_an_impossible_world_names_the_world_the_condition_and_the_rule(tmp_path
     assert one_line_error(result), result.output
     message = result.output
     assert "uncertainties: world " in message and "in condition 'big_bang'" in message
-    assert "initial_fit is above fit_ceiling (sampled system.initial_fit = 0.9" in message
+    assert (
+        "initial_fit is above analysis.ceiling_without (the fit ceiling) "
+        "(sampled system.initial_fit = 0.9" in message
+    )
     assert "narrow the ranges so that every world is possible" in message
 
 

@@ -67,11 +67,11 @@ SMALL_REPLICATES = 3
 """Replicates of the small form of an experiment (the README's sweep, the golden table)."""
 
 ROBUSTNESS = "experiments/robustness.toml"
-ROBUSTNESS_OUTCOMES = "hours_lost_per_user,peak_frustration,total_cost"
+ROBUSTNESS_OUTCOMES = "hours_lost_per_user,peak_frustration_live,net_benefit"
 ROBUSTNESS_EXAMPLE = f"sim compare results/robustness --outcomes {ROBUSTNESS_OUTCOMES}"
 """The table over worlds the README shows between ``<!-- robustness:start -->`` and
 ``robustness:end``, from a full sweep of :data:`ROBUSTNESS`."""
-ROBUSTNESS_FIGURE = "total_cost"
+ROBUSTNESS_FIGURE = "net_benefit"
 """The outcome of the worlds figure the README shows (``docs/images/robustness.png``)."""
 SMALL_WORLDS = 6
 """Worlds of the small form of an experiment over worlds (one replicate each)."""

@@ -36,6 +36,7 @@ VALUE_NAMES: dict[str, dict[Any, str]] = {
         "big_bang": "Big bang",
         "phased": "Phased",
         "phased_gated": "Phased, gated",
+        "pilot": "Pilot, then the rest",
     },
     "involvement.level": {
         "low": "low involvement",

@@ -43,19 +43,44 @@ from sim.analysis.tables import BOUNDED_UNITS, check_outcomes, outcome_bounds
 from sim.defaults import CONFIDENCE_LEVEL, FIGURE_FORMATS
 from sim.errors import InputError, did_you_mean
 from sim.io import atomic_write, ensure_writable_dir
-from sim.outcomes import MAIN_OUTCOMES, OUTCOMES, ROLE_COLUMNS
+from sim.outcomes import MAIN_OUTCOMES, OUTCOMES
 
 # Per-step columns the figures show: column -> (panel title, axis label, unit). Per-role
 # columns (``adoption_rate.teacher``) take the entry of their first part.
 SERIES_LABELS: dict[str, tuple[str, str, str]] = {
     "adoption_rate": ("Adoption", "Users adopted", "share"),
-    "workaround_rate": ("Workarounds", "Users in workaround", "share"),
-    "productivity_loss": ("Productivity loss", "System hours lost", "share"),
-    "mean_frustration": ("Mean frustration", "Mean frustration", "0-1"),
+    "workaround_rate": ("Workarounds, all users", "Users in workaround", "share"),
+    "workaround_live": ("Workarounds, live users", "Live users in workaround", "share"),
+    "productivity_loss": (
+        "Productivity against the old systems",
+        "Hours lost (< 0: saved)",
+        "signed share",
+    ),
+    "productivity_loss_live": (
+        "Productivity of live users",
+        "Hours lost (< 0: saved)",
+        "signed share",
+    ),
+    "mean_frustration": ("Mean frustration, all users", "Mean frustration", "0-1"),
+    "frustration_live": ("Frustration of live users", "Mean frustration", "0-1"),
     "p90_frustration": ("Frustration, 90th percentile", "90th pct. frustration", "0-1"),
+    "satisfied_share": ("Satisfied live users", "Satisfied", "share"),
+    "dissatisfied_share": ("Dissatisfied live users", "Dissatisfied", "share"),
+    "exit_intention": ("Staff intending to leave", "Intending to leave", "share"),
+    "net_benefit": ("Net benefit so far", "Net benefit", "MSEK"),
 }
-TIMESERIES_PANELS = tuple(SERIES_LABELS)
-MAIN_PANELS = ("adoption_rate", "mean_frustration")
+TIMESERIES_PANELS = (
+    "adoption_rate",
+    "frustration_live",
+    "workaround_live",
+    "productivity_loss",
+    "dissatisfied_share",
+    "net_benefit",
+)
+ROLE_PANELS = ("adoption_rate", "mean_frustration", "workaround_rate", "dissatisfied_share")
+MAIN_PANELS = ("adoption_rate", "frustration_live")
+SIGNED = ("productivity_loss", "productivity_loss_live", "net_benefit")
+"""Series that can be negative (gains against the legacy baseline): no floor at 0."""
 WEEK_LABEL = "Week"
 FONT = {"title": 11, "label": 10, "tick": 9, "legend": 9}
 MAX_INCHES = (16.0, 11.0)
@@ -168,7 +193,9 @@ def _figure(
     :data:`MAX_INCHES`; returns the figure and a 2-D array of axes."""
     width, height = panel[0] * ncols, panel[1] * nrows + extra
     fit = min(1.0, MAX_INCHES[0] / width, MAX_INCHES[1] / height)
-    fig = Figure(figsize=(width * fit, height * fit), layout="constrained")
+    # whole pixels at DPI, so a saved raster figure has exactly the size it promises
+    size = (np.floor(width * fit * DPI) / DPI, np.floor(height * fit * DPI) / DPI)
+    fig = Figure(figsize=size, layout="constrained")
     return fig, fig.subplots(nrows, ncols, squeeze=False, **kw)
 
 
@@ -350,7 +377,7 @@ def _floor_at_zero(axes, columns) -> None:
     for ax, column in zip(axes, columns, strict=True):
         if column.startswith("adoption_rate"):
             ax.set_ylim(0, 1.02)
-        else:
+        elif column.split(".")[0] not in SIGNED:
             ax.set_ylim(bottom=0)
 
 
@@ -397,11 +424,11 @@ def _series_grid(
     marked = False
     for r, (column, row_title) in enumerate(rows):
         data = band(results.timeseries, column, level)
-        top = _top(column, data)
+        bottom, top = _y_range(column, data)
         for c, (title, points) in enumerate(lay.panels):
             ax = grid[r, c]
             ax.set_xlim(weeks[0] - pad, weeks[1] + pad)
-            ax.set_ylim(0, top)
+            ax.set_ylim(bottom, top)
             ax.set_autoscale_on(False)
             marked |= _draw_series(ax, data, lay, points, golive, scale)
             _decorate(
@@ -417,13 +444,18 @@ def _series_grid(
     return fig, lay, marked
 
 
-def _top(column: str, data: pd.DataFrame) -> float:
-    """Top of the y axis of ``column``: 1.02 for adoption, else a little above the
-    highest mean or band (every series starts at 0)."""
+def _y_range(column: str, data: pd.DataFrame) -> tuple[float, float]:
+    """The y axis of ``column``: 0 to 1.02 for adoption; else from 0 (or, for a series that
+    can be negative, a little below its lowest mean or band) to a little above its
+    highest."""
     if column.startswith("adoption_rate"):
-        return 1.02
-    highest = np.nanmax(data[["mean", "hi"]].to_numpy(), initial=0.0)
-    return float(highest * 1.08) if highest > 0 else 0.05
+        return 0.0, 1.02
+    values = data[["mean", "lo", "hi"]].to_numpy()
+    highest = np.nanmax(values, initial=0.0)
+    lowest = np.nanmin(values, initial=0.0) if column.split(".")[0] in SIGNED else 0.0
+    span = (highest - lowest) or 0.05
+    bottom = lowest - 0.08 * span if lowest < 0 else 0.0
+    return float(bottom), float(highest + 0.08 * span if highest > 0 else bottom + span)
 
 
 def _series_panels(
@@ -465,9 +497,10 @@ def timeseries_figure(
     level: float = CONFIDENCE_LEVEL,
     axes: Sequence[Axes] | None = None,
 ) -> Figure:
-    """Figure 1: the weekly series (adoption, workarounds, productivity loss, mean and
-    90th-percentile frustration), each condition's across-replicate mean with its
-    ``level`` confidence band, and go-live weeks marked.
+    """Figure 1: the weekly series (adoption, live users' frustration and workarounds,
+    productivity against the old systems, dissatisfied live users, net benefit so far),
+    each condition's across-replicate mean with its ``level`` confidence band, and go-live
+    weeks marked.
 
     With few conditions, one panel per column, one line per condition; with many, small
     multiples (:mod:`sim.analysis.layout`): one row per column, one panel per level of the
@@ -500,7 +533,7 @@ def timeseries_figure(
 
 def roles_figure(
     results: Results,
-    columns: Sequence[str] = ROLE_COLUMNS,
+    columns: Sequence[str] = ROLE_PANELS,
     level: float = CONFIDENCE_LEVEL,
     axes: np.ndarray | None = None,
 ) -> Figure:

@@ -8,6 +8,7 @@ charts as vertical lines.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,10 +48,22 @@ CHARTS: tuple[Chart, ...] = (
     Chart(
         "Frustration",
         "mean, 0 = calm, 1 = furious",
-        (Line("mean_frustration", "mean"),),
+        (
+            Line("frustration_live", "live users"),
+            Line("mean_frustration", "all users", dashed=True),
+        ),
         percent=False,
     ),
-    Chart("Working around the system", "% of users", (Line("workaround_rate", "working around"),)),
+    Chart(
+        "Working around the system",
+        "% of live users",
+        (Line("workaround_live", "working around"),),
+    ),
+    Chart(
+        "Dissatisfied with the system",
+        "% of live users",
+        (Line("dissatisfied_share", "dissatisfied"),),
+    ),
 )
 """The week-by-week charts, both conditions in each."""
 
@@ -75,9 +88,11 @@ def reported(indicator: str) -> bool:
     return indicator in STEP_COLUMNS or indicator in ROLE_COLUMNS
 
 
-def _points(values: Sequence[float], scale: float) -> list[float]:
-    """One value per week from week 0 (flat, so the page has little to walk through)."""
-    return [round(v * scale, 4) for v in values]
+def _points(values: Sequence[float], scale: float) -> list[float | None]:
+    """One value per week from week 0 (flat, so the page has little to walk through); a
+    week without a value (no live user to rate the system yet) is ``None``, a gap in the
+    line, since NaN is not JSON."""
+    return [None if math.isnan(v) else round(v * scale, 4) for v in values]
 
 
 def _base_option(title: str, axis: str, percent: bool, horizon: int) -> dict:

@@ -7,7 +7,7 @@ of ``sim demo`` do.
 
 The board's decisions (go-live, postponement, halt) are read off each condition's model
 after every week, from the schedule and the board's state it already keeps
-(``wave_live_week``, ``wave_postponed``, ``wave_planned``, ``board.paused_until``,
+(``schedule.live_week``, ``schedule.postponed``, ``schedule.planned``, ``board.paused_until``,
 ``board.despite_warnings``); the model itself is not changed for the dashboard.
 """
 
@@ -54,8 +54,8 @@ class _Board:
     def of(cls, model: RolloutModel) -> _Board:
         board = model.board
         return cls(
-            model.wave_live_week.copy(),
-            model.wave_postponed.copy(),
+            model.schedule.live_week.copy(),
+            model.schedule.postponed.copy(),
             float(board.paused_until),
             int(board.despite_warnings),
             bool(board.paused),
@@ -83,7 +83,7 @@ def decisions(before: _Board, after: _Board, model: RolloutModel, week: int) -> 
     elif before.paused and not after.paused:
         out.append(Decision(week, "resume", None, "the halt ends; go-lives may resume"))
     for wave in np.flatnonzero((before.live_week < 0) & (after.live_week >= 0)).tolist():
-        users = int(model.wave_sizes[wave])
+        users = int(model.schedule.sizes[wave])
         what = "all units go live" if n_waves == 1 else f"wave {wave + 1} of {n_waves} goes live"
         text = f"{what} ({users:,} users)"
         if after.despite_warnings > before.despite_warnings:
@@ -96,7 +96,8 @@ def decisions(before: _Board, after: _Board, model: RolloutModel, week: int) -> 
                 week,
                 "postpone",
                 wave,
-                f"the board postpones {name} to week {int(model.wave_planned[wave])}: not ready",
+                f"the board postpones {name} to week "
+                f"{int(model.schedule.planned[wave])}: not ready",
             )
         )
     return out
@@ -139,8 +140,8 @@ class Condition:
         waves = sc.effective_waves
         return (
             f"{waves} wave{'s' if waves > 1 else ''}, {sc.training.hours_per_user:g} h of "
-            f"training per user; per 100 users {sc.training.capacity:g} trainer hours and "
-            f"{sc.support.capacity:g} support tickets a week; {sc.population.size:,} users"
+            f"training per user; per 100 users {sc.training.capacity:g} trainer hours a week; "
+            f"{sc.support.staff:g} help-desk staff; {sc.population.size:,} users"
         )
 
     def series(self, name: str) -> list[float] | None:

@@ -60,7 +60,7 @@ CONDITION_CONTROLS: tuple[Control, ...] = (
     Control("rollout.waves", "waves", upper=lambda base: base.population.units),
     Control("training.hours_per_user", "training hours"),
     Control("training.capacity", "trainer capacity", step=5),
-    Control("support.capacity", "support capacity", step=5),
+    Control("support.staff", "help-desk staff"),
 )
 """Controls set separately for each condition."""
 

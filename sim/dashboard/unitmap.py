@@ -62,7 +62,7 @@ def unit_states(condition: Condition) -> Units:
     feeling = np.bincount(pop.unit, weights=pop.frustration * present, minlength=n) / here
     wave = np.zeros(n, dtype=int)
     wave[pop.unit] = pop.wave
-    live = model.wave_live_week[wave] >= 0
+    live = model.schedule.live_week[wave] >= 0
     struggling = (away >= STRUGGLING_SHARE) | (
         feeling > condition.scenario.workaround.enter_threshold
     )

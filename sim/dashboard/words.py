@@ -25,8 +25,8 @@ def this_week(condition: Condition) -> str:
     """What is happening in ``condition`` this week, in one plain sentence."""
     model = condition.model
     m, week = model.metrics, model.week
-    n_waves, live = model.wave_live_week.size, model.waves_live
-    upcoming = model.next_wave()
+    n_waves, live = model.schedule.live_week.size, model.schedule.waves_live
+    upcoming = model.schedule.next_wave()
     parts = []
     if live == 0:
         hours = condition.scenario.training.hours_per_user
@@ -44,7 +44,7 @@ def this_week(condition: Condition) -> str:
         when = "for good" if np.isinf(until) else f"until week {until:.0f}"
         parts.append(f"go-lives halted {when}")
     elif upcoming is not None:
-        parts.append(f"next go-live planned for week {int(model.wave_planned[upcoming])}")
+        parts.append(f"next go-live planned for week {int(model.schedule.planned[upcoming])}")
     return f"Week {week}: " + "; ".join(parts) + "."
 
 
@@ -52,7 +52,7 @@ def comparison(conditions: Sequence[Condition]) -> str:
     """Which condition is ahead so far, in plain words (empty before any go-live)."""
     a, b = conditions[0], conditions[1]
     when = "In the end" if a.week >= a.scenario.run.steps else "So far"
-    if a.model.waves_live == 0 and b.model.waves_live == 0:
+    if a.model.schedule.waves_live == 0 and b.model.schedule.waves_live == 0:
         return ""
     adopt = {c.name: c.model.metrics["adoption_rate"] for c in conditions}
     feel = {c.name: c.model.metrics["mean_frustration"] for c in conditions}

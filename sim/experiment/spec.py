@@ -544,12 +544,18 @@ def _impossible_world(
     experiment: Experiment, condition: Condition, world: int, exc: InputError
 ) -> InputError:
     values = experiment.worlds.overrides(world)
+    detail = _detail(exc)
     section = f"{exc.key}." if exc.key else ""
-    shown = {k: v for k, v in values.items() if k.startswith(section)} or values
+    # The sampled values the broken rule names, else those of its section, else all.
+    shown = (
+        {k: v for k, v in values.items() if k in detail}
+        or {k: v for k, v in values.items() if k.startswith(section)}
+        or values
+    )
     sampled = ", ".join(f"{k} = {v:.4g}" for k, v in list(shown.items())[:4])
     where = f" in condition '{condition.label}'" if experiment.factors else ""
     return InputError(
-        f"world {world}{where} is impossible: {_detail(exc)} (sampled {sampled}); narrow "
+        f"world {world}{where} is impossible: {detail} (sampled {sampled}); narrow "
         "the ranges so that every world is possible",
         source=str(experiment.path),
         key="uncertainties",

@@ -34,22 +34,40 @@ class Population:
     wave: np.ndarray  # int, wave of the user's unit
     mandatory: np.ndarray  # bool
     hours: np.ndarray  # hours per week on the system
+    wage: np.ndarray  # cost of an hour of the user's time (SEK)
     sensitivity: np.ndarray
-    fit_offset: np.ndarray  # the user's unit's deviation from the system's fit
+    fit_offset: np.ndarray  # the user's unit's deviation from the system's fit at the start
     voice: np.ndarray
     can_leave: np.ndarray  # bool
-    involved: np.ndarray  # bool: takes part in design and testing
+    involvement_draw: np.ndarray  # uniform draw: takes part while below the participation
+    involved: np.ndarray  # bool: takes part in design and testing at some time
+    super_user: np.ndarray  # bool: an involved user trained more, who helps colleagues
+    skill: np.ndarray  # proficiency before any training or use (digital skill)
     proficiency: np.ndarray
     trained: np.ndarray  # training hours received
     frustration: np.ndarray
     acceptance: np.ndarray
+    rating: np.ndarray  # the user's lasting rating of the system they work with, 0-1 (SUS/100)
+    rating_bias: np.ndarray  # how much more (or less) favourably this user rates any system
+    intention: np.ndarray  # intention to leave, 0-1
     state: np.ndarray  # int8, UsageState
     lost_hours: np.ndarray  # hours lost in the current week
+    unit_kind: np.ndarray  # per unit: its kind (units of a kind have similar processes)
+    kind_offset: np.ndarray  # per kind: the fit offset its units share, at the start
+    own_offset: np.ndarray  # per unit: the unit's own fit offset, at the start
     role_names: list[str] = field(default_factory=list)
+    _unit_starts: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def size(self) -> int:
         return self.role.size
+
+    def unit_sum(self, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` (one per user) over each unit's users. Units are contiguous
+        blocks of users (:func:`build_population`), so this is a segment sum."""
+        if self._unit_starts is None:
+            self._unit_starts = np.searchsorted(self.unit, np.arange(self.unit_kind.size))
+        return np.add.reduceat(np.asarray(values, dtype=float), self._unit_starts)
 
 
 def allocate(total: int, shares: np.ndarray) -> np.ndarray:
@@ -62,9 +80,24 @@ def allocate(total: int, shares: np.ndarray) -> np.ndarray:
     return counts
 
 
+def usefulness_weight(scenario: Scenario) -> float:
+    """Weight of perceived usefulness against ease of use in a user's rating: the acceptance
+    model's weights (usefulness weighs more, Davis 1989)."""
+    a = scenario.adoption
+    return a.w_usefulness / max(a.w_usefulness + a.w_ease, 1e-12)
+
+
+def legacy_rating(scenario: Scenario) -> float:
+    """How a (fully proficient) user rates the legacy systems, before any personal bias."""
+    s = scenario.system
+    w = usefulness_weight(scenario)
+    return w * s.legacy_fit + (1.0 - w) * s.legacy_usability
+
+
 def build_population(scenario: Scenario, rng: np.random.Generator) -> Population:
-    """Create the users: roles by share, units mixing roles, waves of units, participants;
-    skills and sensitivities vary around their role's values, fit varies between units."""
+    """Create the users: roles by share, units mixing roles, waves of units, participants
+    and super-users; skills and sensitivities vary around their role's values, fit varies
+    between kinds of unit and between units."""
     pop = scenario.population
     n, n_units = pop.size, pop.units
     names = list(pop.roles)
@@ -72,36 +105,57 @@ def build_population(scenario: Scenario, rng: np.random.Generator) -> Population
     counts = allocate(n, np.array([s.share for s in specs]))
     role = rng.permutation(np.repeat(np.arange(len(names)), counts))
     # Units are contiguous blocks of users (roles are already in random order), so that
-    # colleagues are close in memory and the network's sums run faster.
+    # colleagues are close in memory and the network's sums run faster; waves are
+    # contiguous blocks of units.
     unit = np.arange(n) * n_units // n
-    unit_wave = np.arange(n_units) * scenario.effective_waves // n_units
-    participation, _ = scenario.involvement.resolved
-    involved = rng.random(n) < participation
+    per_wave = scenario.rollout.units_per_wave(n_units)
+    unit_wave = np.repeat(np.arange(len(per_wave)), per_wave)
+    draw = rng.random(n)
+    inv = scenario.involvement
+    involved = draw < max(inv.resolved[0], inv.participation_after_golive)
 
-    def per_role(attr: str, dtype=float) -> np.ndarray:
-        return np.array([getattr(s, attr) for s in specs], dtype=dtype)[role]
+    def per_role(attr: str, dtype=float, default=None) -> np.ndarray:
+        values = [getattr(s, attr) for s in specs]
+        return np.array([default if v is None else v for v in values], dtype=dtype)[role]
 
     skill = np.clip(per_role("digital_skill") + rng.normal(0.0, pop.skill_sd, n), 0.0, 1.0)
     sigma = pop.sensitivity_sd
     sensitivity = per_role("sensitivity") * np.exp(rng.normal(-(sigma**2) / 2, sigma, n))
-    unit_fit = rng.normal(0.0, scenario.system.unit_fit_sd, n_units)
+    unit_kind = np.arange(n_units) % pop.unit_kinds
+    sd, shared = scenario.system.unit_fit_sd, scenario.system.misfit_shared
+    kind_offset = rng.normal(0.0, sd * np.sqrt(shared), pop.unit_kinds)
+    own_offset = rng.normal(0.0, sd * np.sqrt(1.0 - shared), n_units)
+    unit_offset = kind_offset[unit_kind] + own_offset
+    attitude = scenario.attitude
+    bias = rng.normal(0.0, attitude.rating_sd, n)
+    super_user = involved & (rng.random(n) < scenario.support.super_user_share)
     return Population(
         role=role,
         unit=unit,
         wave=unit_wave[unit],
         mandatory=per_role("mandatory", bool),
         hours=per_role("hours_per_week"),
+        wage=per_role("wage", default=scenario.costs.wage),
         sensitivity=sensitivity,
-        fit_offset=unit_fit[unit],
+        fit_offset=unit_offset[unit],
         voice=per_role("voice"),
         can_leave=per_role("can_leave", bool),
+        involvement_draw=draw,
         involved=involved,
+        super_user=super_user,
+        skill=skill,
         proficiency=skill.copy(),
         trained=np.zeros(n),
         frustration=np.zeros(n),
         acceptance=np.zeros(n),
+        rating=np.clip(legacy_rating(scenario) + bias, 0.0, 1.0),
+        rating_bias=bias,
+        intention=np.zeros(n),
         state=np.full(n, UsageState.WAITING, dtype=np.int8),
         lost_hours=np.zeros(n),
+        unit_kind=unit_kind,
+        kind_offset=kind_offset,
+        own_offset=own_offset,
         role_names=names,
     )
 

@@ -6,8 +6,9 @@ them in the order of the weekly schedule in ``docs/ODD.md``: decide, build and l
 test, train, go live, work, feel, accept or avoid, account.
 
 References (full list in docs/ODD.md): Goel & Okumoto 1979 (defect discovery); Brooks 1975
-(coordination overhead); Bass 1969 (adoption hazard); Davis 1989 and Venkatesh et al. 2003
-(acceptance); Bosse et al. 2015 (emotion contagion); Repenning 2002 (hysteresis).
+(coordination overhead); Sakasegawa 1977 (waiting in a multi-server queue); Bass 1969
+(adoption hazard); Davis 1989 and Venkatesh et al. 2003 (acceptance); Bosse et al. 2015
+(emotion contagion); Repenning 2002 (hysteresis).
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def productive_hours(count: int, hours: float, overhead: float) -> float:
     return count * hours / (1.0 + overhead * (count - 1))
 
 
-def feedback_strength(participation: float, responsiveness: float, saturation: float) -> float:
-    """How much user feedback reaches the design, 0-1.
+def feedback_strength(participation, responsiveness: float, saturation: float):
+    """How much user feedback reaches the design, 0-1 (a number, or an array of them).
 
     Contact grows with participation and saturates (a design team needs only so many
     users); only the share ``responsiveness`` of that feedback changes anything.
@@ -43,8 +44,26 @@ def feedback_strength(participation: float, responsiveness: float, saturation: f
 
 
 def approach(value: float, ceiling: float, rate: float) -> float:
-    """Close the share ``rate`` (clipped to 0-1) of the gap between ``value`` and ``ceiling``."""
-    return value + min(max(rate, 0.0), 1.0) * (ceiling - value)
+    """Close the share ``rate`` (clipped to 0-1) of the gap up to ``ceiling``; a value
+    already above the ceiling stays (localisation and feedback do not make a system worse)."""
+    return value + min(max(rate, 0.0), 1.0) * max(ceiling - value, 0.0)
+
+
+def localise_misfit(
+    gaps: np.ndarray, hours: float, knowledge: float, hours_per_tenth: float
+) -> tuple[np.ndarray, float]:
+    """Localise known misfits (``gaps``, in fit points, one per unit or kind of unit) with
+    up to ``hours`` consultant hours.
+
+    Removing 0.1 of a misfit takes ``hours_per_tenth / knowledge`` hours (knowledge floored
+    at 0.1); when the hours do not cover everything, every gap shrinks by the same share.
+    Returns (gaps left, hours used).
+    """
+    need = float(gaps.sum()) * 10.0 * hours_per_tenth / max(knowledge, 0.1)
+    if need <= 0 or hours <= 0:
+        return gaps, 0.0
+    done = min(1.0, hours / need)
+    return gaps * (1.0 - done), done * need
 
 
 def fix_defects(
@@ -68,10 +87,11 @@ def fix_defects(
 # --- test and find defects ----------------------------------------------------------------
 
 
-def detection_probability(rate: float) -> float:
-    """Weekly probability that a latent defect is found at detection rate ``rate``
-    (Goel & Okumoto 1979: found defects m(t) = a(1 - exp(-b t)) under constant effort)."""
-    return 1.0 - np.exp(-max(rate, 0.0))
+def detection_probability(rate):
+    """Weekly probability that something latent is found at detection rate ``rate`` (a
+    number or an array) (Goel & Okumoto 1979: found defects m(t) = a(1 - exp(-b t)) under
+    constant effort)."""
+    return 1.0 - np.exp(-np.maximum(rate, 0.0))
 
 
 # --- train --------------------------------------------------------------------------------
@@ -83,6 +103,53 @@ def share_training(need: np.ndarray, capacity: float) -> np.ndarray:
     if total <= capacity or total <= 0:
         return need.copy()
     return need * (capacity / total)
+
+
+def train_in_order(need: np.ndarray, group: np.ndarray, order: np.ndarray, capacity: float):
+    """Hours given to each user when trainers serve groups (waves) one after another in
+    ``order`` (earliest go-live first), sharing within a group in proportion to need.
+
+    ``group[i]`` is user i's group; ``order`` lists groups by priority. Returns the hours
+    per user (same shape as ``need``).
+    """
+    given = np.zeros_like(need)
+    per_group = np.bincount(group, weights=need, minlength=order.size)
+    left = float(capacity)
+    for g in order:
+        if left <= 0:
+            break
+        if per_group[g] <= 0:
+            continue
+        members = group == g
+        given[members] = share_training(need[members], left)
+        left -= min(per_group[g], left)
+    return given
+
+
+def training_starts(planned: np.ndarray, need: np.ndarray, capacity: float) -> np.ndarray:
+    """The week each wave's training starts under a plan the trainers can deliver, just in
+    time.
+
+    Waves are trained one after another, earliest go-live first, and each must be finished
+    by its planned go-live; scheduling backwards from the last wave gives the latest start
+    that lets ``capacity`` trainee-hours a week reach every user (``need`` hours per wave).
+    With no capacity a wave's start is its go-live (nothing can be delivered).
+    """
+    order = np.argsort(planned, kind="stable")
+    start = np.array(planned, dtype=float)
+    finish = np.inf
+    for w in order[::-1]:
+        finish = min(float(planned[w]), finish)
+        weeks = np.ceil(need[w] / capacity) if capacity > 0 else 0.0
+        start[w] = finish - weeks
+        finish = start[w]
+    return start
+
+
+def forget(proficiency: np.ndarray, skill: np.ndarray, rate: float) -> np.ndarray:
+    """Proficiency of users who do not practise: the part above their own skill (what
+    training added) shrinks by ``rate`` a week (skill decay with non-use, Arthur et al. 1998)."""
+    return skill + (proficiency - skill) * (1.0 - rate)
 
 
 def train_proficiency(
@@ -108,6 +175,12 @@ def learn_by_doing(proficiency: np.ndarray, retention: np.ndarray) -> np.ndarray
 # --- work ---------------------------------------------------------------------------------
 
 
+def realised_gain(gain: float, fit: float | np.ndarray, proficiency: np.ndarray) -> np.ndarray:
+    """Share of system hours saved against the legacy baseline: the system's full ``gain``
+    for a proficient user on a fully fitted system, scaled by fit x proficiency."""
+    return gain * fit * proficiency
+
+
 def time_loss(
     proficiency: np.ndarray,
     *,
@@ -126,18 +199,91 @@ def time_loss(
     return np.minimum(shared + learning_loss * (1.0 - proficiency), 1.0)
 
 
-def support_week(backlog: float, new_tickets: float, capacity: float) -> tuple[float, float, float]:
-    """One week of the support desk. Returns (backlog after, tickets served, congestion),
-    where congestion is the remaining backlog in weeks of capacity (0 when capacity is 0
-    and nothing waits, else at least the backlog's size relative to one ticket)."""
-    queue = backlog + new_tickets
+def legacy_friction(
+    *, fit: float, usability: float, misfit_loss: float, usability_loss: float
+) -> float:
+    """Share of a (fully proficient) user's hours the legacy systems lose to misfit and poor
+    usability: the baseline that the new system's frictions are measured against."""
+    return misfit_loss * (1.0 - fit) + usability_loss * (1.0 - usability)
+
+
+RHO_MAX = 0.95
+"""Utilisation up to which the within-week wait follows the multi-server approximation;
+beyond it, the tickets carried over into the next week dominate the wait."""
+
+
+def queue_wait(utilisation: float, servers: float, service_hours: float) -> float:
+    """Mean wait in the queue (hours) of a multi-server desk (M/M/c) at ``utilisation``
+    with ``servers`` servers (not necessarily whole) and mean service time
+    ``service_hours``: Sakasegawa's (1977) approximation of Erlang C,
+    ``Wq = s * rho^(sqrt(2 (c + 1)) - 1) / (c (1 - rho))``, for 0 <= rho < 1. Waits grow
+    steeply as utilisation nears 1, and a larger desk waits less at the same utilisation.
+    """
+    if utilisation <= 0 or servers <= 0:
+        return 0.0
+    rho = min(utilisation, RHO_MAX)
+    return service_hours * rho ** (np.sqrt(2.0 * (servers + 1.0)) - 1.0) / (servers * (1.0 - rho))
+
+
+def desk_week(
+    backlog: float, arrivals: float, capacity: float, service_hours: float, open_hours: float
+) -> tuple[float, float, float]:
+    """One week of a help desk that can resolve ``capacity`` tickets a week, open
+    ``open_hours`` hours with service time ``service_hours``.
+
+    The queue is last week's ``backlog`` plus this week's ``arrivals``; up to ``capacity``
+    are served and the rest are carried over. The wait (hours of opening time) is the
+    within-week queueing wait at utilisation ``queue / capacity`` (:func:`queue_wait`,
+    with ``capacity * service_hours / open_hours`` servers) plus the time to clear the
+    tickets carried over (``carried / capacity`` weeks). Returns (backlog after, served,
+    wait in hours); the wait is infinite when tickets wait at a desk with no capacity.
+    """
+    queue = backlog + arrivals
+    if capacity <= 0:
+        return queue, 0.0, (np.inf if queue > 0 else 0.0)
     served = min(queue, capacity)
-    left = queue - served
-    congestion = left / capacity if capacity > 0 else (np.inf if left > 0 else 0.0)
-    return left, served, congestion
+    carried = queue - served
+    servers = capacity * service_hours / open_hours
+    wait = queue_wait(queue / capacity, servers, service_hours) + carried / capacity * open_hours
+    return carried, served, float(wait)
+
+
+def peer_answers(raised: np.ndarray, capacity: np.ndarray) -> np.ndarray:
+    """Questions answered within each unit by its super-users: as many as were raised,
+    up to the unit's peer capacity."""
+    return np.minimum(raised, capacity)
+
+
+def coach(
+    proficiency: np.ndarray, mentor: np.ndarray, coverage: np.ndarray, rate: float
+) -> np.ndarray:
+    """Proficiency after a week of coaching: each user closes the share ``rate * coverage``
+    of the gap up to their ``mentor``'s proficiency (never lowered)."""
+    return proficiency + rate * coverage * np.maximum(mentor - proficiency, 0.0)
 
 
 # --- feel ---------------------------------------------------------------------------------
+
+
+def rating_target(
+    usefulness: np.ndarray | float,
+    ease: np.ndarray,
+    weight_usefulness: float,
+    working_around: np.ndarray,
+    penalty: float,
+    bias: np.ndarray | float = 0.0,
+) -> np.ndarray:
+    """The rating a user would give the system after this week, 0-1: perceived usefulness
+    and ease of use weighted as in the acceptance model (usefulness weighs more, Davis
+    1989), less a penalty when the user works around the system (the work is done twice),
+    shifted by the user's own ``bias`` (some users rate every system more critically)."""
+    quality = weight_usefulness * usefulness + (1.0 - weight_usefulness) * ease
+    return np.clip(quality - penalty * working_around + bias, 0.0, 1.0)
+
+
+def follow(value: np.ndarray, target: np.ndarray, rate: float) -> np.ndarray:
+    """A slow state (an attitude) moving the share ``rate`` of the way to ``target``."""
+    return value + rate * (target - value)
 
 
 def update_frustration(

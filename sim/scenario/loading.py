@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from sim.errors import InputError, did_you_mean, nearest, shown
-from sim.scenario.schema import Population, Scenario
+from sim.scenario.schema import REPLACED, Population, Scenario
 
 
 def load_scenario(
@@ -211,6 +211,8 @@ def _as_input_error(exc: ValidationError, data: dict[str, Any], source: str) -> 
     key = ".".join(loc) or None
     kind = err["type"]
     if kind == "extra_forbidden":
+        if key in REPLACED:
+            return InputError(f"no longer exists: {REPLACED[key]}", source=source, key=key)
         return InputError(f"unknown key{_suggest(loc)}", source=source, key=key)
     message = err["msg"].removeprefix("Value error, ")
     if kind not in ("value_error", "model_type", "dict_type") and "input" in err:

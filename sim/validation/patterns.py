@@ -1,13 +1,22 @@
-"""Pattern-oriented validation: one function per pattern of MODEL.md and per case fact.
+"""Pattern-oriented validation: one function per pattern the model must reproduce and per
+case fact, each labelled **calibrated** or **independent**.
 
 Each check runs the model over replicates and returns a
-:class:`~sim.validation.context.CheckResult` with the measured mean, its 95 % CI, the target
-range and the target's source. Targets come from the evidence and the literature
-(``EVIDENCE.md``, ``THEORY.md``), never from the model's own output; where the evidence is
-qualitative, the threshold that turns it into a number is stated as ours ("operational").
+:class:`~sim.validation.context.CheckResult` with the measured mean, its 95 % CI over
+replicates (Monte Carlo precision, not uncertainty about the world), the target range, the
+target's source and its kind:
 
-The scenarios the generic checks use are the schema defaults plus the documented overrides
-below; the case checks use ``scenarios/millennium.toml`` and ``scenarios/skolplattformen.toml``.
+- **calibrated**: a scenario value was tuned so that this target holds; passing shows the
+  calibration held, it is not independent evidence;
+- **independent**: no parameter was tuned to this target.
+
+Targets come from the literature and the case evidence (docs/ODD.md, docs/cases.md), never
+from the model's own output; where the evidence is qualitative, the threshold that turns it
+into a number is stated as ours ("operational"). Every check measures behaviour (what the
+dynamics produce), not a value that follows from the inputs by arithmetic.
+
+The generic checks use the schema defaults plus the documented overrides below; the case
+checks use ``scenarios/millennium.toml`` and ``scenarios/skolplattformen.toml``.
 
 References: Grimm et al. 2005 (pattern-oriented modelling, Science 310:987-991); the
 sources named in each target.
@@ -22,7 +31,24 @@ import numpy as np
 
 from sim.simulation import RunResult
 from sim.validation.context import CheckResult, Context, Target, result
-from sim.validation.probes import wave_peak_frustration
+from sim.validation.probes import UserProbe, burnout_share, probe_users
+
+CALIBRATED, INDEPENDENT = "calibrated", "independent"
+
+DEVIATIONS: dict[str, str] = {
+    "9a": "teachers' weekly frustration falls to just under half its launch peak as they "
+    "learn the platform, whatever the calibrated values; what lasts is their dissatisfaction "
+    "(check 9c) (docs/cases.md, known deviations)",
+    "10b": "the strain a poor implementation causes fades within months in the model, as "
+    "users learn by doing whatever their training; the survey found lasting effects "
+    "(docs/cases.md, known deviations)",
+    "10c": "users' ratings follow the system's fit more than their proficiency, and learning "
+    "by doing closes the gap that missing training leaves, so training's effect on "
+    "satisfaction fades (docs/cases.md, known deviations)",
+}
+"""Checks the model is known to fail, with the reason. They are run and shown
+as failing like every other check; they do not make ``sim validate`` exit with an error,
+and the tests require that they still fail (so this list stays true)."""
 
 # --- the scenarios of the generic checks (overrides on the schema defaults) ----------------
 
@@ -33,11 +59,11 @@ HEALTHY_BIG_BANG = {
     # a typical dip frustrate without mass bypassing. See docs/cases.md (model notes).
     "frustration.stress_per_loss": 1.5,
 }
-"""A healthy big bang: default fit, testing and support; training still under way at go-live."""
+"""A healthy big bang: default fit, testing, training plan and support."""
 
 LOW_READINESS = {
     "system.initial_fit": 0.35,
-    "system.fit_ceiling": 0.55,
+    "analysis.ceiling_without": 0.55,
     "consultants.initial_knowledge": 0.15,
     "system.latent_defects": 600,
     "testing.start_week": 44,
@@ -48,7 +74,7 @@ late testing, training material that does not fit users."""
 
 HIGH_READINESS = {
     "system.initial_fit": 0.85,
-    "system.fit_ceiling": 0.95,
+    "analysis.ceiling_without": 0.95,
     "system.initial_usability": 0.75,
     "system.latent_defects": 100,
     "testing.start_week": 0,
@@ -64,12 +90,14 @@ NO_LEARNING = {
     "involvement.responsiveness": 0.0,
     "consultants.localisation_rate": 0.0,
     "consultants.fix_share": 0.0,
+    "learning.from_experience": False,
     "governance.readiness_threshold": 0.0,
     "governance.halt_frustration": 1.0,
 }
 """No learning between waves: no feedback acted upon (so no gain in consultants' knowledge
-or usability), no localisation and no defect fixing, and a board that keeps the schedule
-and never halts, so every wave meets the system as the first one did."""
+or usability), no localisation and no defect fixing, no learning from live experience (the
+early waves' misfits are not discovered, so not localised for later ones), and a board that
+keeps the schedule and never halts, so every wave meets the system as the first one did."""
 
 WITH_LEARNING = {
     **NO_LEARNING,
@@ -77,22 +105,41 @@ WITH_LEARNING = {
     "involvement.responsiveness": 0.8,
     "consultants.localisation_rate": 0.002,
     "consultants.fix_share": 0.5,
+    "learning.from_experience": True,
 }
-"""The same rollout with learning: the high-involvement preset's feedback, and the default
-localisation and fixing capacity."""
+"""The same rollout with learning: the high-involvement preset's feedback, the default
+localisation and fixing capacity, and learning from the early waves' experience."""
 
 LEVERS: dict[str, tuple[str, object, object, str]] = {
     # lever: (dotted key, low end, high end, source of the range)
     "training": ("training.hours_per_user", 4.0, 32.0, "Longhurst et al. 2019 (3-5 days best)"),
     "involvement": ("involvement.level", "low", "high", "He & King 2008 (presets)"),
-    "support": ("support.capacity", 12.5, 50.0, "assumption: half to double the default"),
+    "support": ("support.staff", 15, 62, "assumption: half to double the default desk"),
     "hypercare": ("support.hypercare_weeks", 2, 8, "practitioner guidance: 2-8 weeks"),
     "consultants": ("consultants.count", 10, 40, "assumption: half to double the default"),
     "testing": ("testing.start_week", 44, 0, "KPMG 2025 (late testing) vs from the start"),
-    "phasing": ("rollout.strategy", "big_bang", "phased", "MODEL.md (the two strategies)"),
+    "phasing": ("rollout.strategy", "big_bang", "phased", "the two strategies"),
 }
-"""One-at-a-time ranges for the lever check: each lever moves from its low to its high end
+"""One-at-a-time ranges for the lever checks: each lever moves from its low to its high end
 while every other parameter keeps its default (ten Broeke et al. 2016, JASSS 19(1):5)."""
+
+IMPLEMENTATION = {
+    "poor": {"training.hours_per_user": 4.0, "support.staff": 15},
+    "good": {"training.hours_per_user": 32.0, "support.staff": 62},
+}
+"""Poor and good implementation support (training and help desk) for the burnout check,
+within the lever ranges above."""
+
+BURNOUT = 0.5
+"""Operational: a live user whose frustration is at least half the scale counts as
+strained by the system in the burnout-odds check."""
+
+SURVEY_WEEK = 26
+"""The burnout check surveys live users this many weeks (six months) after go-live."""
+
+OTHER_BURNOUT = 0.439
+"""Burnout from every other cause: the prevalence among US physicians in 2017 (Shanafelt
+et al. 2019, Mayo Clin Proc 94(9):1681-1694), which the KLAS survey's burnout includes."""
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -112,10 +159,10 @@ def _adoption_at(run: RunResult, weeks: int) -> float:
 
 
 def _recovery_weeks(run: RunResult) -> float:
-    """Weeks after go-live until the productivity loss has fallen half-way from its peak to
-    its level a year later, with at most 10 % of users in workaround (a dip hidden by
-    bypassing is not a recovery). The horizon when never."""
-    loss = _after_golive(run, "productivity_loss")
+    """Weeks after go-live until live users' loss has fallen half-way from its peak to its
+    level a year later, with at most 10 % of users in workaround (a dip hidden by bypassing
+    is not a recovery). The horizon when never."""
+    loss = _after_golive(run, "productivity_loss_live")
     bypass = _after_golive(run, "workaround_rate")
     if loss.size < 65:
         return float(loss.size)
@@ -124,6 +171,11 @@ def _recovery_weeks(run: RunResult) -> float:
     level = settled + 0.5 * (loss[peak_at] - settled)
     ok = np.flatnonzero((loss[peak_at:] <= level) & (bypass[peak_at:] <= 0.1))
     return float(peak_at + ok[0] + 1) if ok.size else float(loss.size)
+
+
+def _mean(runs: list[RunResult], name: str) -> float:
+    values = [r.summary[name] for r in runs if r.summary[name] is not None]
+    return float(np.mean(values)) if values else math.nan
 
 
 # --- 1. S-shaped adoption -------------------------------------------------------------------
@@ -145,6 +197,7 @@ def check_s_curve(ctx: Context) -> CheckResult:
         "S-shaped adoption after go-live",
         peak_week,
         Target(2, 52, "Bass 1969; Rogers 2003 (inflection after go-live, within a year)"),
+        kind=INDEPENDENT,
         unit="weeks to fastest growth",
         extra_ok=saturated >= 0.8,
         context={"final adoption": saturated},
@@ -156,15 +209,18 @@ def check_s_curve(ctx: Context) -> CheckResult:
 
 
 def check_dip_depth(ctx: Context) -> CheckResult:
-    """A healthy go-live costs roughly a quarter to a half of the system hours at first."""
+    """A healthy go-live costs roughly a quarter to a half of the system hours at first,
+    against the work as it was before."""
     runs = ctx.runs(ctx.scenario(None, HEALTHY_BIG_BANG), 2)
-    peaks = [float(_after_golive(r, "productivity_loss")[:13].max()) for r in runs]
+    peaks = [float(_after_golive(r, "productivity_loss_live")[:13].max()) for r in runs]
     return result(
         "2a",
         "Go-live productivity dip (healthy big bang)",
         peaks,
-        Target(0.25, 0.50, "Bhargava & Mishra 2014; UC Davis (25-30 %); MODEL.md (25-50 %)"),
-        unit="share of hours lost",
+        Target(0.25, 0.50, "Bhargava & Mishra 2014; UC Davis (25-30 %); 25-50 % overall"),
+        kind=CALIBRATED,
+        unit="share of hours lost against the baseline",
+        note="system.learning_loss and training.half_hours were tuned to this target",
     )
 
 
@@ -176,7 +232,9 @@ def check_dip_recovery(ctx: Context) -> CheckResult:
         "Dip recovers within months (healthy big bang)",
         [_recovery_weeks(r) for r in runs],
         Target(1, 22, "Bhargava & Mishra 2014 (3-5 months); Kennebeck et al. 2012 (3 months)"),
+        kind=CALIBRATED,
         unit="weeks",
+        note="training.on_the_job (learning by doing) was tuned to this target",
     )
 
 
@@ -188,7 +246,8 @@ def check_dip_no_recovery(ctx: Context) -> CheckResult:
         "2c",
         "Dip recovers slowly or never (low-readiness big bang)",
         [_recovery_weeks(r) for r in runs],
-        Target(26, math.inf, "Hanauer et al. 2016 (down for 25 months); MODEL.md pattern 2"),
+        Target(26, math.inf, "Hanauer et al. 2016 (down for 25 months); pattern 2"),
+        kind=INDEPENDENT,
         unit="weeks",
         note="operational: not recovered half-way within 6 months",
     )
@@ -197,45 +256,78 @@ def check_dip_no_recovery(ctx: Context) -> CheckResult:
 # --- 3. training is the strongest lever -----------------------------------------------------
 
 
-def lever_effects(ctx: Context, group: int = 3) -> dict[str, tuple[float, float]]:
-    """Each lever's benefit (frustration reduction, adoption gain 26 weeks after the first
-    go-live) when it moves from the low to the high end of its range, over replicates."""
-    effects: dict[str, tuple[float, float]] = {}
+def lever_effects(ctx: Context, group: int = 3) -> dict[str, dict[str, float]]:
+    """Each lever's benefit when it moves from the low to the high end of its range, over
+    replicates: the reduction of live users' mean frustration, the gain in adoption 26
+    weeks after the first go-live, and the gain in the share of live users satisfied at the
+    end."""
+    effects: dict[str, dict[str, float]] = {}
     for name, (key, low, high, _source) in LEVERS.items():
         ends = []
         for value in (low, high):
             runs = ctx.runs(ctx.scenario(None, {key: value}), group)
             ends.append(
-                (
-                    np.mean([r.summary["mean_frustration"] for r in runs]),
-                    np.mean([_adoption_at(r, 26) for r in runs]),
-                )
+                {
+                    "frustration": _mean(runs, "mean_frustration_live"),
+                    "adoption": float(np.mean([_adoption_at(r, 26) for r in runs])),
+                    "satisfied": _mean(runs, "final_satisfied"),
+                }
             )
-        effects[name] = (float(ends[0][0] - ends[1][0]), float(ends[1][1] - ends[0][1]))
+        effects[name] = {
+            "frustration": ends[0]["frustration"] - ends[1]["frustration"],
+            "adoption": ends[1]["adoption"] - ends[0]["adoption"],
+            "satisfied": ends[1]["satisfied"] - ends[0]["satisfied"],
+        }
     return effects
+
+
+def _strongest(effects: dict[str, dict[str, float]], measure: str) -> float:
+    """Training's effect on ``measure`` over the best other lever's (inf if none helps)."""
+    train = effects["training"][measure]
+    best = max(e[measure] for name, e in effects.items() if name != "training")
+    return train / best if best > 0 else math.inf
+
+
+def _lever_context(effects: dict[str, dict[str, float]], measures: tuple[str, ...]) -> dict:
+    return {f"{n}: {m}": e[m] for n, e in effects.items() for m in measures}
 
 
 def check_training_lever(ctx: Context) -> CheckResult:
     """Training is the strongest single lever on frustration and on adoption."""
     effects = lever_effects(ctx)
-    train_f, train_a = effects.pop("training")
-    best_f = max(e[0] for e in effects.values())
-    best_a = max(e[1] for e in effects.values())
-    ratio = min(
-        train_f / best_f if best_f > 0 else math.inf, train_a / best_a if best_a > 0 else math.inf
-    )
-    context = {"training: frustration -": train_f, "training: adoption +": train_a}
-    for name, (f, a) in effects.items():
-        context[f"{name}: frustration -"] = f
-        context[f"{name}: adoption +"] = a
+    ratio = min(_strongest(effects, "frustration"), _strongest(effects, "adoption"))
     return result(
         "3",
         "Training is the strongest single lever",
         [ratio],
         Target(1.0, math.inf, "Longhurst et al. 2019; KLAS Arch Collaborative"),
+        kind=INDEPENDENT,
         unit="x the next-best lever",
-        context=context,
-        note="one value: the smaller of the two ratios, each over replicate means",
+        context=_lever_context(effects, ("frustration", "adoption")),
+        note="one value: the smaller of the two ratios, each over replicate means; "
+        "frustration of live users",
+    )
+
+
+def check_training_satisfaction(ctx: Context) -> CheckResult:
+    """Training is the main predictor of users' satisfaction with the system."""
+    effects = lever_effects(ctx)
+    return result(
+        "10c",
+        "Training is the strongest lever on satisfaction",
+        [_strongest(effects, "satisfied")],
+        Target(
+            1.0,
+            math.inf,
+            "Longhurst et al. 2019 (training the main predictor of EHR satisfaction); KLAS "
+            "Arch Collaborative",
+        ),
+        kind=INDEPENDENT,
+        unit="x the next-best lever",
+        context=_lever_context(effects, ("satisfied",)),
+        note="gain in the share of live users satisfied at the end (years after go-live); "
+        "one value over replicate means",
+        deviation=DEVIATIONS["10c"],
     )
 
 
@@ -244,11 +336,13 @@ def check_training_lever(ctx: Context) -> CheckResult:
 
 def check_token_involvement(ctx: Context) -> CheckResult:
     """Involvement without responsiveness gives little or no benefit: token involvement
-    recovers at most a small share of what high involvement gains over low."""
-    frustration = {}
+    (many participants, as little acted upon as with low involvement, so more feedback in
+    all) recovers at most a small share of what high involvement gains over low."""
+    frustration, net = {}, {}
     for level in ("low", "token", "high"):
         runs = ctx.runs(ctx.scenario(None, {"involvement.level": level}), 4)
-        frustration[level] = np.array([r.summary["mean_frustration"] for r in runs])
+        frustration[level] = np.array([r.summary["mean_frustration_live"] for r in runs])
+        net[level] = _mean(runs, "net_benefit")
     gain_high = frustration["low"] - frustration["high"]
     gain_token = frustration["low"] - frustration["token"]
     share = float(gain_token.mean() / gain_high.mean()) if gain_high.mean() > 0 else math.nan
@@ -257,15 +351,19 @@ def check_token_involvement(ctx: Context) -> CheckResult:
         "Token involvement ~ low involvement",
         [share],
         Target(-0.5, 0.25, "He & King 2008; Ramboll 2020 (objections had no effect)"),
+        kind=INDEPENDENT,
         unit="share of the high-involvement benefit",
         extra_ok=bool(gain_high.mean() > 0),
         context={
             "frustration low": float(frustration["low"].mean()),
             "frustration token": float(frustration["token"].mean()),
             "frustration high": float(frustration["high"].mean()),
+            "net benefit low (MSEK)": net["low"],
+            "net benefit token (MSEK)": net["token"],
+            "net benefit high (MSEK)": net["high"],
         },
-        note="benefit = reduction of mean frustration after go-live; high must beat low; "
-        "token may be a little worse than low (less feedback, participants' hours)",
+        note="benefit = reduction of live users' mean frustration; token and low act on the "
+        "same share of feedback (token gets more of it), so token may be a little better",
     )
 
 
@@ -273,8 +371,8 @@ def check_token_involvement(ctx: Context) -> CheckResult:
 
 
 def _weeks_to_frustration(run: RunResult, level: float) -> float:
-    """Weeks from the first go-live until mean frustration reaches ``level`` (horizon if never)."""
-    series = _after_golive(run, "mean_frustration")
+    """Weeks from the first go-live until live users' frustration reaches ``level``."""
+    series = _after_golive(run, "frustration_live")
     hits = np.flatnonzero(series >= level)
     return float(hits[0] + 1) if hits.size else float(run.steps)
 
@@ -287,8 +385,9 @@ def check_low_readiness_collapse(ctx: Context) -> CheckResult:
         "5a",
         "Low-readiness big bang collapses within weeks",
         [_weeks_to_frustration(r, 0.5) for r in runs],
-        Target(0, 3, "EVIDENCE: Millennium paused after 3 days (Sweden Herald; Läkartidningen)"),
-        unit="weeks until mean frustration >= 0.5",
+        Target(0, 3, "Millennium paused after 3 days (Sweden Herald; Läkartidningen)"),
+        kind=INDEPENDENT,
+        unit="weeks until live users' mean frustration >= 0.5",
         note="operational: half the frustration scale within 3 weeks (board-independent)",
     )
 
@@ -297,14 +396,15 @@ def check_high_readiness_flat(ctx: Context) -> CheckResult:
     """A well-prepared big bang stays nearly flat: a shallow dip and no halt."""
     overrides = {**HIGH_READINESS, "rollout.strategy": "big_bang"}
     runs = ctx.runs(ctx.scenario(None, overrides), 5)
-    peaks = [float(_after_golive(r, "productivity_loss")[:13].max()) for r in runs]
+    peaks = [float(_after_golive(r, "productivity_loss_live")[:13].max()) for r in runs]
     halted = float(np.mean([r.summary["halted"] for r in runs]))
     return result(
         "5b",
         "High-readiness big bang stays nearly flat",
         peaks,
-        Target(0, 0.25, "Barnett et al. 2016 (no significant change); below the 25 % dip"),
-        unit="share of hours lost",
+        Target(-1, 0.25, "Barnett et al. 2016 (no significant change); below the 25 % dip"),
+        kind=INDEPENDENT,
+        unit="share of hours lost against the baseline",
         extra_ok=halted == 0,
         context={"share halted": halted},
         note="also requires that no run halts",
@@ -314,9 +414,12 @@ def check_high_readiness_flat(ctx: Context) -> CheckResult:
 # --- 6. phasing without learning does not protect -------------------------------------------
 
 
-def _wave_peaks(ctx: Context, overrides: dict, group: int) -> list[np.ndarray]:
+def _wave_peaks(ctx: Context, overrides: dict, group: int) -> list[list[float]]:
     sc = ctx.scenario(None, {**LOW_READINESS, **overrides})
-    return [wave_peak_frustration(sc, ctx.seed(group, r)) for r in range(ctx.replicates)]
+    return [
+        [w["peak_frustration"] for w in run.waves if w["peak_frustration"] is not None]
+        for run in ctx.runs(sc, group)
+    ]
 
 
 def check_phasing_without_learning(ctx: Context) -> CheckResult:
@@ -325,17 +428,18 @@ def check_phasing_without_learning(ctx: Context) -> CheckResult:
     big_bang = _wave_peaks(ctx, {**NO_LEARNING, "rollout.strategy": "big_bang"}, 6)
     phased = _wave_peaks(ctx, {**NO_LEARNING, "rollout.strategy": "phased"}, 6)
     learning = _wave_peaks(ctx, {**WITH_LEARNING, "rollout.strategy": "phased"}, 6)
-    ratio = [float(np.nanmean(p[1:]) / b[0]) for p, b in zip(phased, big_bang, strict=True)]
-    ratio_learning = [
-        float(np.nanmean(p[1:]) / b[0]) for p, b in zip(learning, big_bang, strict=True)
-    ]
+
+    def later_over_big_bang(waves):
+        return [float(np.mean(p[1:]) / b[0]) for p, b in zip(waves, big_bang, strict=True)]
+
     return result(
         "6",
         "Phasing without learning does not protect",
-        ratio,
-        Target(0.8, math.inf, "MODEL.md pattern 6; article lesson 2 (fix problems between phases)"),
+        later_over_big_bang(phased),
+        Target(0.8, math.inf, "MODEL pattern 6; article lesson 2 (fix problems between phases)"),
+        kind=INDEPENDENT,
         unit="later waves' peak frustration / big bang's",
-        context={"same ratio with learning": float(np.mean(ratio_learning))},
+        context={"same ratio with learning": float(np.mean(later_over_big_bang(learning)))},
         note="operational: later waves reach >= 80 % of the big bang's peak frustration",
     )
 
@@ -348,27 +452,66 @@ def _on_time_despite_warnings(run: RunResult, planned: int) -> float:
     return float(s["first_golive_week"] == planned and s["golives_despite_warnings"] >= 1)
 
 
+FIXABLE = {
+    "testing.start_week": 44,
+    "system.latent_defects": 600,
+    "training.plan": "fixed",
+    "training.capacity": 30.0,
+}
+"""Unready at the planned date but fixable by waiting: testing starts late on a system with
+many defects, and scarce trainers on a fixed plan have not reached everyone."""
+
+
 def check_pressure_despite_warnings(ctx: Context) -> CheckResult:
-    """Schedule pressure with filtered reporting sends a wave live on its date although it is
-    not ready; without them the board postpones."""
-    base = {**LOW_READINESS, "rollout.strategy": "big_bang"}
-    pressured = {**base, "governance.schedule_pressure": 0.8, "governance.filtering": 0.5}
-    calm = {**base, "governance.schedule_pressure": 0.0, "governance.filtering": 0.0}
-    shares = {}
-    for name, overrides in (("pressured", pressured), ("calm", calm)):
-        sc = ctx.scenario(None, overrides)
-        planned = sc.rollout.first_golive_week
-        shares[name] = [_on_time_despite_warnings(r, planned) for r in ctx.runs(sc, 7)]
-    calm_share = float(np.mean(shares["calm"]))
+    """Schedule pressure with filtered reporting sends an unready system live on its date,
+    and it costs: live users end up more frustrated than under a board that waits for its
+    own readiness bar, because waiting lets testing, fixing and training catch up.
+
+    Pressure and filtering are the schema defaults (moderate); the system is unready but
+    fixable (:data:`FIXABLE`). Whether waiting helps is the behavioural question: with a
+    system that cannot be fixed by waiting (``LOW_READINESS``: low fit ceiling) it does
+    not."""
+    base = {**FIXABLE, "rollout.strategy": "big_bang"}
+    calm = {"governance.schedule_pressure": 0.0, "governance.filtering": 0.0}
+    pressured_sc = ctx.scenario(None, base)
+    planned = pressured_sc.rollout.first_golive_week
+    runs = {
+        "pressured": ctx.runs(pressured_sc, 7),
+        "calm": ctx.runs(ctx.scenario(None, {**base, **calm}), 7),
+    }
+    diffs = [
+        p.summary["peak_frustration_live"] - c.summary["peak_frustration_live"]
+        for p, c in zip(runs["pressured"], runs["calm"], strict=True)
+    ]
+    on_time = float(np.mean([_on_time_despite_warnings(r, planned) for r in runs["pressured"]]))
+    calm_on_time = float(np.mean([_on_time_despite_warnings(r, planned) for r in runs["calm"]]))
+    waited = _mean(runs["calm"], "first_golive_week") - planned
+    g = pressured_sc.governance
     return result(
         "7",
-        "Pressure + filtering: go-live despite warnings",
-        shares["pressured"],
-        Target(0.8, 1.0, "KPMG 2025 (fixed date took priority); GP (payment at go-live)"),
-        unit="share of runs on time though unready",
-        extra_ok=calm_share <= 0.2,
-        context={"same share without pressure or filtering": calm_share},
-        note="also requires <= 0.2 without pressure and filtering",
+        "Pressure + filtering: go-live despite warnings, and it costs",
+        diffs,
+        Target(0.05, math.inf, "KPMG 2025 (fixed date took priority); GP (payment at go-live)"),
+        kind=INDEPENDENT,
+        unit="peak frustration of live users, pressured minus calm board",
+        extra_ok=on_time > calm_on_time and waited > 0,
+        context={
+            "share of pressured runs live on the date though unready": on_time,
+            "the same share, calm board": calm_on_time,
+            "weeks the calm board waited": waited,
+            "true readiness at go-live, pressured": float(
+                np.mean([r.waves[0]["readiness"] for r in runs["pressured"]])
+            ),
+            "true readiness at go-live, calm": float(
+                np.mean([r.waves[0]["readiness"] for r in runs["calm"]])
+            ),
+            "net benefit, pressured minus calm (MSEK)": _mean(runs["pressured"], "net_benefit")
+            - _mean(runs["calm"], "net_benefit"),
+        },
+        note=f"schedule pressure {g.schedule_pressure:g} and filtering {g.filtering:g} (the "
+        "defaults) against none; also requires that the pressured board went live on its date "
+        "though unready more often than the calm board and that the calm board waited; "
+        "operational: at least 0.05 more frustration",
     )
 
 
@@ -392,9 +535,11 @@ def check_millennium_halt(ctx: Context) -> CheckResult:
         "8a",
         "Millennium: halt within days of go-live",
         delays,
-        Target(1, 2, "EVIDENCE: paused 15 Nov 2024, 3 days after go-live (Sweden Herald)"),
+        Target(1, 2, "Paused 15 Nov 2024, 3 days after go-live (Sweden Herald)"),
+        kind=CALIBRATED,
         unit="weeks",
-        note="a weekly board can halt at the earliest one week after go-live",
+        note="governance.halt_frustration was tuned to this; a weekly board can halt at the "
+        "earliest one week after go-live",
     )
 
 
@@ -412,22 +557,44 @@ def check_millennium_incidents(ctx: Context) -> CheckResult:
         "8b",
         "Millennium: incidents spike in the first weeks",
         [_incident_spike(r) for r in _millennium(ctx)],
-        Target(2, math.inf, "EVIDENCE: over 300 incident reports in one week (Läkartidningen)"),
+        Target(2, math.inf, "Over 300 incident reports in one week (Läkartidningen)"),
+        kind=INDEPENDENT,
         unit="x the weekly rate in late testing",
         note="operational: defects found per week, first 3 live weeks vs the 4 before",
     )
 
 
-def check_millennium_on_schedule(ctx: Context) -> CheckResult:
-    """Millennium: the first wave went live on its date despite warnings."""
+def check_millennium_warnings(ctx: Context) -> CheckResult:
+    """Millennium: when the first wave went live on its date, its true readiness was
+    below what an unpressured board demands: the warnings were there to see."""
     runs = _millennium(ctx)
-    planned = ctx.scenario("millennium").rollout.first_golive_week
+    sc = ctx.scenario("millennium")
+    on_time = float(
+        np.mean([r.summary["first_golive_week"] == sc.rollout.first_golive_week for r in runs])
+    )
     return result(
         "8c",
-        "Millennium: on schedule despite warnings",
-        [_on_time_despite_warnings(r, planned) for r in runs],
-        Target(0.8, 1.0, "EVIDENCE: KPMG 2025 (fixed date took priority; warnings known)"),
-        unit="share of runs",
+        "Millennium: unready at go-live, yet on schedule",
+        [r.waves[0]["readiness"] for r in runs],
+        Target(
+            0,
+            sc.governance.readiness_threshold,
+            "KPMG 2025 (the steering group had enough information to know the real state)",
+        ),
+        kind=CALIBRATED,
+        unit="true readiness of the first wave at go-live",
+        extra_ok=on_time >= 0.8,
+        context={
+            "share of runs live on the planned week": on_time,
+            "readiness as measured by the board": float(
+                np.mean([r.waves[0]["readiness_measured"] for r in runs])
+            ),
+        },
+        note="a consistency check, not independent evidence: the inputs behind readiness "
+        "(late testing, training that did not fit, low fit) and the pressure that sends the "
+        "wave live on its date were set from the same review; target: below the unpressured "
+        "bar (governance.readiness_threshold); also requires going live on the planned week "
+        "in >= 80 % of runs",
     )
 
 
@@ -439,7 +606,7 @@ def _skolplattformen(ctx: Context) -> list[RunResult]:
 
 
 def _window(run: RunResult, column: str, start: int, stop: int) -> float:
-    return float(_after_golive(run, column)[start:stop].mean())
+    return float(np.nanmean(_after_golive(run, column)[start:stop]))
 
 
 def check_teachers_frustrated(ctx: Context) -> CheckResult:
@@ -453,8 +620,11 @@ def check_teachers_frustrated(ctx: Context) -> CheckResult:
         "Skolplattformen: teachers frustrated for years",
         values,
         Target(0.5, math.inf, "Hanauer et al. 2016 (down over 25 months); Ramboll 2020"),
+        kind=CALIBRATED,
+        deviation=DEVIATIONS["9a"],
         unit="years 2-3 / peak teacher frustration",
-        note="operational: frustration in years 2-3 stays at least half its peak",
+        note="teachers' skill, training hours and help-desk staff were tuned to the case's "
+        "facts; operational: frustration in years 2-3 stays at least half its peak",
     )
 
 
@@ -469,27 +639,38 @@ def check_guardians_avoid(ctx: Context) -> CheckResult:
         "9b",
         "Skolplattformen: guardians avoid it",
         values,
-        Target(0.1, 1.0, "EVIDENCE: guardians avoided it or used a third-party app (SweClockers)"),
+        Target(0.1, 1.0, "Guardians avoided it or used a third-party app (SweClockers)"),
+        kind=CALIBRATED,
         unit="guardians' minus teachers' workaround share",
         context={"guardians' workaround share, years 2-3": float(np.mean(guardians))},
-        note="operational: at least 10 points more guardians than teachers bypass it",
+        note="workaround.enter_threshold was tuned to the case; operational: at least 10 "
+        "points more guardians than teachers bypass it",
     )
 
 
-def check_usability_poor(ctx: Context) -> CheckResult:
-    """Skolplattformen: usability stays poor."""
+def check_teachers_dissatisfied(ctx: Context) -> CheckResult:
+    """Skolplattformen: years after the launch most teachers still rate the platform below
+    acceptable (hard to use, did not meet needs)."""
+    values = [_window(run, "dissatisfied_share.teacher", 52, 156) for run in _skolplattformen(ctx)]
     return result(
         "9c",
-        "Skolplattformen: usability stays poor",
-        [r.summary["final_usability"] for r in _skolplattformen(ctx)],
-        Target(0, 0.5, "Ramboll 2020 (hard to use); Melnick et al. 2020 (EHRs: 45.9 SUS)"),
-        unit="usability at the end (SUS/100)",
+        "Skolplattformen: teachers dissatisfied for years",
+        values,
+        Target(
+            0.5,
+            1.0,
+            "Ramboll 2020 via Vi Lärare (hard to use, did not meet needs); Hanauer et al. 2016",
+        ),
+        kind=INDEPENDENT,
+        unit="share of teachers dissatisfied, years 2-3",
+        note="operational: a majority of teachers rate it below 'acceptable' in years 2-3",
     )
 
 
 PLANNED_SYSTEM = {
     "system.initial_fit": 1.0,
-    "system.fit_ceiling": 1.0,
+    "analysis.ceiling_without": 1.0,
+    "analysis.ceiling_with": 1.0,
     "system.initial_usability": 1.0,
     "system.usability_ceiling": 1.0,
     "system.latent_defects": 0,
@@ -510,9 +691,111 @@ def check_cost_overrun(ctx: Context) -> CheckResult:
         "9d",
         "Skolplattformen: cost far over budget",
         ratios,
-        Target(1.37, math.inf, "EVIDENCE: 695 MSEK budget + 258 extra (Computer Sweden)"),
+        Target(1.37, math.inf, "695 MSEK budget + 258 extra (Computer Sweden)"),
+        kind=INDEPENDENT,
         unit="x the cost with the planned system",
         note="model cost includes users' lost time, which the city's accounts do not",
+    )
+
+
+# --- 10. individual-level effects from the literature ---------------------------------------
+
+
+def _probe(ctx: Context, scenario, group: int, replicate: int) -> UserProbe:
+    """Individual users of one run (cached in the context like its runs)."""
+    key = ("probe", scenario.model_dump_json(), group, replicate)
+    if key not in ctx._cache:
+        ctx._cache[key] = probe_users(scenario, ctx.seed(group, replicate))
+    return ctx._cache[key]
+
+
+def _point_biserial(group: np.ndarray, values: np.ndarray) -> float:
+    if values.std() == 0:
+        return 0.0
+    return float(np.corrcoef(group.astype(float), values)[0, 1])
+
+
+def check_involvement_satisfaction(ctx: Context) -> CheckResult:
+    """The effect of involvement on users' satisfaction, measured across individual users
+    as the meta-analyses do, is small to moderate."""
+    sc = {level: ctx.scenario(None, {"involvement.level": level}) for level in ("low", "high")}
+    rs = []
+    for rep in range(ctx.replicates):
+        ratings, group = [], []
+        for flag, level in enumerate(("low", "high")):
+            final = _probe(ctx, sc[level], 10, rep).final_rating
+            ratings.append(final)
+            group.append(np.full(final.size, flag))
+        rs.append(_point_biserial(np.concatenate(group), np.concatenate(ratings)))
+    r = float(np.mean(rs))
+    return result(
+        "10a",
+        "Involvement and satisfaction, user level",
+        rs,
+        Target(
+            0.1,
+            0.45,
+            "McKeen, Guimaraes & Wetherbe 1994 (r = 0.28); He & King 2008 "
+            "(minimally to moderately beneficial)",
+        ),
+        kind=INDEPENDENT,
+        unit="point-biserial r (high vs low involvement, users' final rating)",
+        context={"the same as Cohen's d": 2 * r / math.sqrt(max(1 - r * r, 1e-12))},
+        note="live users of both conditions pooled, one r per replicate pair (same seed); "
+        "involvement acts on the organisation (the system it builds), not on the participant, "
+        "so this is the effect on users of more against less participatory programmes; the "
+        "r depends on how differently users rate one system (attitude.rating_sd, from SUS "
+        "studies: 0 would give r near 0.7)",
+    )
+
+
+def check_implementation_burnout(ctx: Context) -> CheckResult:
+    """Good training and support roughly halve the odds of burnout.
+
+    Fixed in advance: a survey of live users :data:`SURVEY_WEEK` weeks after go-live; a
+    user is strained by the system when frustration is at least :data:`BURNOUT`. The survey
+    measured burnout from every cause while the model's strain comes from the system alone,
+    so a user counts as burnt out when strained by the system or, independently, burnt out
+    for other reasons at the prevalence physicians report (:data:`OTHER_BURNOUT`)."""
+    shares = {}
+    for name, overrides in IMPLEMENTATION.items():
+        sc = ctx.scenario(None, {**overrides, "rollout.strategy": "big_bang"})
+        shares[name] = [
+            burnout_share(_probe(ctx, sc, 11, rep), BURNOUT, SURVEY_WEEK)
+            for rep in range(ctx.replicates)
+        ]
+
+    def odds(p: float) -> float:
+        p = min(max(p, 1e-6), 1 - 1e-6)
+        return p / (1.0 - p)
+
+    def with_other_causes(system_share: float) -> float:
+        return 1.0 - (1.0 - OTHER_BURNOUT) * (1.0 - system_share)
+
+    pairs = list(zip(shares["poor"], shares["good"], strict=True))
+    ratios = [odds(with_other_causes(p)) / odds(with_other_causes(g)) for p, g in pairs]
+    system_only = [odds(p) / odds(g) for p, g in pairs]
+    return result(
+        "10b",
+        "Training and support halve burnout odds",
+        ratios,
+        Target(
+            1.4,
+            3.5,
+            "KLAS Arch Collaborative (aOR 2.14 for good implementation, training and support)",
+        ),
+        kind=INDEPENDENT,
+        unit="odds ratio of burnout, poor vs good implementation",
+        context={
+            "strained by the system, poor": float(np.mean(shares["poor"])),
+            "strained by the system, good": float(np.mean(shares["good"])),
+            "odds ratio of strain by the system alone": float(np.median(system_only)),
+        },
+        deviation=DEVIATIONS["10b"],
+        note=f"operational, fixed in advance: a survey {SURVEY_WEEK} weeks after go-live; "
+        f"strained = frustration >= {BURNOUT}; burnt out = strained or, independently, burnt "
+        f"out for other reasons ({OTHER_BURNOUT:.0%}, Shanafelt et al. 2019); poor = 4 h "
+        "training and half the help desk, good = 32 h and double; band around 2.14",
     )
 
 
@@ -531,10 +814,13 @@ CHECKS: tuple[Callable[[Context], CheckResult], ...] = (
     check_pressure_despite_warnings,
     check_millennium_halt,
     check_millennium_incidents,
-    check_millennium_on_schedule,
+    check_millennium_warnings,
     check_teachers_frustrated,
     check_guardians_avoid,
-    check_usability_poor,
+    check_teachers_dissatisfied,
     check_cost_overrun,
+    check_involvement_satisfaction,
+    check_implementation_burnout,
+    check_training_satisfaction,
 )
 """Every check, in report order."""

@@ -1,34 +1,59 @@
-"""Measurements the per-step time series does not hold: per-wave frustration.
+"""Measurements the per-step time series does not hold: individual users.
 
-The check that phasing without learning between waves does not protect (pattern 6 in
-``docs/ODD.md``, section 1) compares waves with one another, so it follows each wave's
-users through the run.
+Two checks compare the model with findings measured across individual users (the
+involvement-satisfaction correlation of the meta-analyses; burnout odds). They follow the
+users of a run through the model itself; results are cached in the validation context like
+ordinary runs.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
 from sim.model import RolloutModel, UsageState
 from sim.scenario import Scenario
+from sim.simulation import release
+
+LIVE_STATES = (UsageState.LIVE, UsageState.ADOPTED, UsageState.WORKAROUND)
 
 
-def wave_peak_frustration(scenario: Scenario, seed: int, window: int = 12) -> np.ndarray:
-    """Peak mean frustration of each wave's present users in its first ``window`` weeks
-    live (NaN for a wave that never went live)."""
+@dataclass(frozen=True)
+class UserProbe:
+    """What one run says about its users."""
+
+    final_rating: np.ndarray
+    """Ratings of the system by the users live at the end (0-1)."""
+    frustration_after_golive: np.ndarray
+    """Live users' frustration in each of the first weeks after the first go-live, one
+    row per week (users not live that week are NaN)."""
+
+
+def probe_users(scenario: Scenario, seed: int, weeks: int = 26) -> UserProbe:
+    """Run ``scenario`` with ``seed`` to its horizon, following individual users."""
     model = RolloutModel(scenario, seed=seed)
     pop = model.population
-    n_waves = scenario.effective_waves
-    peaks = np.full(n_waves, np.nan)
-    for _ in range(scenario.run.steps):
-        model.step()
-        present = pop.state != UsageState.LEFT
-        for w in range(n_waves):
-            live_week = model.wave_live_week[w]
-            if live_week < 0 or model.week - live_week > window:
-                continue
-            members = (pop.wave == w) & present
-            if members.any():
-                value = float(pop.frustration[members].mean())
-                peaks[w] = value if np.isnan(peaks[w]) else max(peaks[w], value)
-    return peaks
+    rows = []
+    try:
+        while model.running:
+            model.step()
+            first = model.schedule.live_week[model.schedule.live_week >= 0]
+            if first.size and len(rows) < weeks:
+                live = np.isin(pop.state, LIVE_STATES)
+                rows.append(np.where(live, pop.frustration, np.nan))
+        live = np.isin(pop.state, LIVE_STATES)
+        return UserProbe(pop.rating[live].copy(), np.array(rows))
+    finally:
+        release(model)
+
+
+def burnout_share(probe: UserProbe, level: float, week: int) -> float:
+    """Share of live users whose frustration is at least ``level`` in week ``week`` after
+    the first go-live (a cross-sectional survey, as burnout surveys are)."""
+    rows = probe.frustration_after_golive
+    if rows.shape[0] < week:
+        return 0.0
+    values = rows[week - 1]
+    values = values[~np.isnan(values)]
+    return float(np.mean(values >= level)) if values.size else 0.0

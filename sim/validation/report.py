@@ -27,6 +27,25 @@ def _measured(r: CheckResult) -> str:
     return f"{text} {r.unit}; target {r.target.describe()}"
 
 
+KINDS = (
+    "calibrated: the scenario was tuned to this target, so passing shows the calibration held; "
+    "independent: no parameter was tuned to it."
+)
+
+
+def tally(results: list[CheckResult]) -> str:
+    """``18 passed, 0 failed, 2 failed as known deviations; independent: ...``."""
+    failed = [r for r in results if not r.passed and not r.deviation]
+    known = [r for r in results if not r.passed and r.deviation]
+    text = f"{len(results) - len(failed) - len(known)} passed, {len(failed)} failed"
+    if known:
+        text += f", {len(known)} failed as known deviations"
+    for kind in ("independent", "calibrated"):
+        mine = [r for r in results if r.kind == kind]
+        text += f"; {kind}: {sum(r.passed for r in mine)} of {len(mine)} passed"
+    return text
+
+
 def format_report(results: list[CheckResult], ctx: Context) -> str:
     """A plain-text report: one block per check, then the tally.
 
@@ -38,13 +57,14 @@ def format_report(results: list[CheckResult], ctx: Context) -> str:
         "",
     ]
     for r in results:
-        lines.append(f"[{r.status}] {r.key:>3} {r.title}")
+        lines.append(f"[{r.status}] {r.key:>3} {r.title} ({r.kind})")
         lines.append(f"        {_measured(r)}")
         lines.append(f"        source: {r.source}")
         for name, value in r.context.items():
             lines.append(f"        {name}: {_fmt(value)}")
         if r.note:
             lines.append(f"        note: {r.note}")
-    failed = sum(not r.passed for r in results)
-    lines += ["", f"{len(results) - failed} passed, {failed} failed"]
+        if r.deviation and not r.passed:
+            lines.append(f"        known deviation: {r.deviation}")
+    lines += ["", tally(results), KINDS]
     return "\n".join(lines)
