@@ -774,7 +774,7 @@ def check_involvement_satisfaction(ctx: Context) -> CheckResult:
         "involvement acts on the organisation (the system it builds), not on the participant, "
         "so this is the effect on users of more against less participatory programmes; the "
         "r depends on how differently users rate one system (attitude.rating_sd, from SUS "
-        "studies: 0 would give r near 0.7)",
+        "studies: 0 would give r near 0.9)",
     )
 
 
