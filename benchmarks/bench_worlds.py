@@ -46,7 +46,7 @@ UNCERTAINTIES = {
     "system.unit_fit_sd": {"distribution": U, "low": 0.0, "high": 0.2},
     "training.hours_per_user": {"distribution": U, "low": 4, "high": 32},
     "training.effectiveness": {"distribution": "triangular", "low": 0.4, "mode": 0.8, "high": 1},
-    "support.capacity": {"distribution": U, "low": 10, "high": 50},
+    "support.staff": {"distribution": U, "low": 12, "high": 75},
     "support.hypercare_weeks": {"distribution": "choice", "values": [2, 4, 6, 8]},
     "consultants.count": {"distribution": U, "low": 10, "high": 40},
     "adoption.q": {"distribution": U, "low": 0.2, "high": 0.6},

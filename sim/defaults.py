@@ -58,3 +58,10 @@ SENSITIVITY_SAMPLES: dict[str, int] = {"morris": 10, "sobol": 256}
 """Default ``--samples`` of ``sim sensitivity``: Morris trajectories (10-20 is usual; ten
 Broeke et al. 2016) and the Sobol base sample N (a power of two; several hundred for
 stable indices)."""
+
+DASHBOARD_HOST = "127.0.0.1"
+"""``sim dashboard`` listens on the loopback address only, unless told otherwise."""
+DASHBOARD_PORT = 8765
+"""``sim dashboard``'s port (0: any free port)."""
+DASHBOARD_SCENARIO = "default.toml"
+"""The shipped scenario ``sim dashboard`` starts from when none is given."""

@@ -56,6 +56,21 @@ def test_start_up_loads_no_heavy_library(args):
     assert done.stdout.strip() == "", f"loaded: {done.stdout.strip()}"
 
 
+@pytest.mark.parametrize("args", [["--help"], ["--version"]], ids=" ".join)
+def test_help_and_version_do_not_even_load_the_schema(args):
+    """Help lists every command, so no command module may load the scenario schema
+    (pydantic) at import: `sim --help` once took 4 times `import click` because the
+    dashboard's module did."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=(*HEAVY, "pydantic")), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "", f"loaded: {done.stdout.strip()}"
+
+
 def test_the_probe_sees_heavy_libraries():
     """The check above can fail: a command that runs the model loads Mesa and NumPy."""
     code = PROBE.format(heavy=HEAVY)

@@ -49,7 +49,7 @@ def test_a_port_in_use_is_a_clear_error():
 
 
 def test_without_the_extra_it_says_how_to_install_it(monkeypatch):
-    import sim.cli.dashboard as command
+    import sim.dashboard.server as command
 
     monkeypatch.setattr(command, "missing_packages", lambda: ["solara"])
     result = invoke()

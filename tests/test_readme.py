@@ -192,7 +192,7 @@ def check_demo(command, shown, tmp_path, quick_demo):
 def check_dashboard(command, shown, tmp_path):
     """`sim dashboard` serves until stopped: here its options and scenario are checked and
     serving is left out (tests/test_dashboard_browser.py serves it and drives a browser)."""
-    import sim.cli.dashboard as dashboard
+    import sim.dashboard.server as dashboard
 
     served = []
     with pytest.MonkeyPatch.context() as patch:

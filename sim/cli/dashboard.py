@@ -5,17 +5,14 @@ from __future__ import annotations
 import click
 
 from sim.cli.options import seed_option, set_option
-from sim.dashboard import DEFAULT_SCENARIO
-from sim.dashboard.server import DEFAULT_HOST, DEFAULT_PORT, missing_packages, serve
-from sim.scenario import load_scenario
-from sim.shipped import scenarios_dir
+from sim.defaults import DASHBOARD_HOST, DASHBOARD_PORT, DASHBOARD_SCENARIO
 
 
 @click.command("dashboard")
 @click.argument("scenario", type=click.Path(dir_okay=False), required=False)
 @click.option(
     "--host",
-    default=DEFAULT_HOST,
+    default=DASHBOARD_HOST,
     show_default=True,
     help="Address to listen on. Anything but a loopback address lets other computers in "
     "(with a warning).",
@@ -23,7 +20,7 @@ from sim.shipped import scenarios_dir
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=DEFAULT_PORT,
+    default=DASHBOARD_PORT,
     show_default=True,
     help="Port to listen on (0: any free port).",
 )
@@ -39,7 +36,11 @@ def dashboard_command(
     conditions, press play and watch adoption, frustration, the units and the board's
     decisions week by week. Needs the `dashboard` extra (installed by `make demo`).
     """
-    base = load_scenario(scenario or scenarios_dir() / DEFAULT_SCENARIO, overrides)
+    from sim.dashboard.server import missing_packages, serve
+    from sim.scenario import load_scenario
+    from sim.shipped import scenarios_dir
+
+    base = load_scenario(scenario or scenarios_dir() / DASHBOARD_SCENARIO, overrides)
     missing = missing_packages()
     if missing:
         raise click.ClickException(

@@ -16,5 +16,6 @@
 
 from __future__ import annotations
 
-DEFAULT_SCENARIO = "default.toml"
-"""The shipped scenario ``sim dashboard`` starts from when none is given."""
+from sim.defaults import DASHBOARD_SCENARIO as DEFAULT_SCENARIO
+
+__all__ = ["DEFAULT_SCENARIO"]

@@ -19,11 +19,11 @@ from collections.abc import Callable
 
 import click
 
+from sim.defaults import DASHBOARD_HOST, DASHBOARD_PORT
 from sim.errors import InputError
 from sim.scenario import Scenario
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8765
+DEFAULT_HOST, DEFAULT_PORT = DASHBOARD_HOST, DASHBOARD_PORT
 
 _SOLARA_ENVIRONMENT = {
     "SOLARA_APP": "sim.dashboard.app",
