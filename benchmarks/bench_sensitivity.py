@@ -4,10 +4,10 @@ The issue's target: Morris screening of 15 uncertainties (10 trajectories, 2,000
 156 weeks) for two conditions should finish in a few minutes on 2 cores, with sampling,
 bookkeeping and analysis negligible next to the runs.
 
-1. The whole command, in a fresh process: ``sim sensitivity`` on the 15 uncertainties of
+1. The whole command, in a fresh process: ``sim sensitivity`` on the 17 uncertainties of
    ``experiments/robustness.toml`` with ``--method morris --samples 10`` and
-   ``--difference 'phased | high,big_bang | high'`` (two conditions, 160 sample points),
-   one replicate per point (``--replicates`` to change), ``--jobs 2``: 320 runs.
+   ``--difference 'phased | high,big_bang | high'`` (two conditions, 180 sample points),
+   one replicate per point (``--replicates`` to change), ``--jobs 2``: 360 runs.
 2. The reference, measured in the same run: one model run of the same size in this
    process (median of three), from which the ideal time of the runs on the cores used is
    ``runs x seconds per run / jobs``. The ratio wall / ideal says how much the command

@@ -3,6 +3,8 @@ symbolic link, in writable folders, with provenance."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import platform
@@ -20,14 +22,36 @@ NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def package_versions() -> dict[str, str]:
-    """Versions of Python and the packages that shape results, for every result file."""
+    """Versions of Python and the packages that shape results, for every result file, and
+    a fingerprint of the model's own code (``rollout-sim code``): the version number does
+    not change with every edit, the fingerprint does."""
     out = {"python": platform.python_version()}
     for name in PROVENANCE_PACKAGES:
         try:
             out[name] = version(name)
         except PackageNotFoundError:
             out[name] = "not installed"
+    out["rollout-sim code"] = code_fingerprint()
     return out
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """:func:`tree_fingerprint` of the ``sim`` package, so results can be tied to the code
+    that made them."""
+    return tree_fingerprint(Path(__file__).resolve().parent)
+
+
+def tree_fingerprint(root: Path) -> str:
+    """SHA-256 (first 16 hex digits) of every ``.py`` file below ``root``, by relative path
+    and content."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
 
 
 def warn(message: str) -> None:

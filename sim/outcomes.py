@@ -114,6 +114,11 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     ),
     "total_hours_lost": ("Net hours lost, scaled to the real organisation", "h"),
     "total_cost": ("Total cost, scaled to the real organisation", "MSEK"),
+    "programme_spend": (
+        "The programme's own spending (trainers, consultants, analysts, help desk, the new "
+        "system, dual running), as its budget counts it; part of the total cost",
+        "MSEK",
+    ),
     "total_benefit": ("Value of hours saved, scaled to the real organisation", "MSEK"),
     "net_benefit": (
         "Net benefit against staying on the legacy systems over the horizon (discounted)",
@@ -160,6 +165,7 @@ BETTER: dict[str, str] = {
     "hours_lost_per_user": "lower",
     "total_hours_lost": "lower",
     "total_cost": "lower",
+    "programme_spend": "lower",
     "total_benefit": "higher",
     "net_benefit": "higher",
     "final_satisfied": "higher",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -114,6 +115,7 @@ def test_run_writes_timeseries_and_summary(tmp_path):
     assert summary["seed"] == 3
     assert summary["scenario"]["population"]["size"] == 150
     assert summary["versions"]["mesa"].startswith("3.3")
+    assert re.fullmatch(r"[0-9a-f]{16}", summary["versions"]["rollout-sim code"])
     assert summary["outcomes"]["final_adoption"] == pytest.approx(ts["adoption_rate"].iloc[-1])
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 

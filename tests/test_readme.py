@@ -174,8 +174,9 @@ def check_validate(command, shown, tmp_path, quick_validation):
     result, checks = quick_validation
     assert result.exit_code == 0, result.output
     known = len(DEVIATIONS)  # documented limitations: reported, and never fail the command
-    summary = f"{len(checks) - known} passed, 0 failed, {known} failed as known deviations"
-    assert summary in result.stdout, result.stdout
+    assert re.search(
+        rf"\n\d+ passed, 0 failed(, \d+ inconclusive)?, {known} known deviations", result.stdout
+    ), result.stdout
 
 
 def check_demo(command, shown, tmp_path, quick_demo):

@@ -15,6 +15,10 @@ Every week the model books, scaled to the real organisation:
   ``legacy_per_week + benefits - costs`` each week, discounted at ``costs.discount_rate``
   a year.
 
+The **programme's spending** (``spend``, part of the costs) is what a programme budget
+counts: trainers, consultants, process analysts, the help desk, the new system and dual
+running; not users' time, replacing leavers or the legacy systems.
+
 So a delay has a price (legacy running, forgone benefits) and a benefit has a value.
 See docs/ODD.md, section 7.10.
 """
@@ -49,6 +53,7 @@ class Accounts:
     """Running totals in SEK (scaled to the real organisation) and agent-hours."""
 
     cost: float = 0.0
+    spend: float = 0.0  # the programme's own spending (part of cost), as its budget counts
     benefit: float = 0.0
     net_benefit: float = 0.0  # discounted
     hours_lost: float = 0.0  # net agent-hours lost against the baseline (negative: saved)
@@ -60,21 +65,22 @@ class Accounts:
         lost = np.clip(used.lost_hours, 0.0, None)
         saved = np.clip(-used.lost_hours, 0.0, None)
         self.hours_lost += float(lost.sum() - saved.sum())
-        cost = (float((lost * used.wage).sum()) + used.user_time) * scale
-        cost += used.trainee_hours * scale * c.trainer_rate
         consultants = scenario.consultants
-        cost += (consultants.count * consultants.hours_per_week + used.analyst_hours) * (
+        spend = used.trainee_hours * scale * c.trainer_rate
+        spend += (consultants.count * consultants.hours_per_week + used.analyst_hours) * (
             c.consultant_rate
         )
-        cost += used.desk_hours * c.helpdesk_rate
-        cost += used.leavers * c.replacement_per_leaver * scale
+        spend += used.desk_hours * c.helpdesk_rate
         if used.any_live or c.system_from == "contract":
-            cost += c.system_per_week
+            spend += c.system_per_week
         if used.any_live and not used.all_live:
-            cost += c.dual_running_per_week
+            spend += c.dual_running_per_week
+        cost = spend + (float((lost * used.wage).sum()) + used.user_time) * scale
+        cost += used.leavers * c.replacement_per_leaver * scale
         if not used.all_live:
             cost += c.legacy_per_week
         benefit = float((saved * used.wage).sum()) * scale
+        self.spend += spend
         self.cost += cost
         self.benefit += benefit
         self.net_benefit += discount(c.discount_rate, week) * (c.legacy_per_week + benefit - cost)

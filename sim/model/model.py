@@ -201,6 +201,7 @@ class RolloutModel(mesa.Model):
             else int(self.board.pilot_one_go),
             "hours_lost_per_user": self.accounts.hours_lost / self.population.size,
             "total_hours_lost": self.accounts.hours_lost * scale,
+            "programme_spend": self.accounts.spend / 1e6,
         }
         return indicators.summarise(self.timeseries(), extra)
 

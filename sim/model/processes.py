@@ -27,7 +27,9 @@ def productive_hours(count: int, hours: float, overhead: float) -> float:
     """Consultant hours that produce work after coordination overhead (Brooks 1975).
 
     Each extra consultant costs every other one a share ``overhead`` of their time, so the
-    team's productive share is ``1 / (1 + overhead * (count - 1))``.
+    team's productive share is ``1 / (1 + overhead * (count - 1))``: the team's hours level
+    off at ``hours / overhead`` but never fall as it grows (Brooks' law that adding people
+    to a late project makes it later is not modelled).
     """
     if count <= 0:
         return 0.0

@@ -435,7 +435,9 @@ class Consultants(Section):
     )
     coordination_overhead: float = param(
         0.003,
-        "Productivity lost per additional consultant (communication paths grow as n^2).",
+        "Coordination cost per additional consultant: the team's productive hours are "
+        "count x hours / (1 + overhead x (count - 1)), which level off at hours / overhead "
+        "(more consultants never slow the work down; Brooks' stronger law is not modelled).",
         source="Brooks 1975; Abdel-Hamid & Madnick 1991",
         ge=0,
         le=0.1,

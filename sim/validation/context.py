@@ -50,9 +50,30 @@ class Target:
         return f"{self.low:g} to {self.high:g}{u}"
 
 
+PASS, INCONCLUSIVE, FAIL = "PASS", "INCONCLUSIVE", "FAIL"
+
+
+def verdict(target: Target, measured: float, ci: tuple[float, float], extra_ok: bool) -> str:
+    """PASS when the whole 95 % CI of the mean lies inside the target, FAIL when it lies
+    wholly outside (or the check's extra condition fails), INCONCLUSIVE when it straddles a
+    bound: the replicates cannot tell, and more of them (``--replicates``) will. A check
+    measured on one value has no interval, and its value decides."""
+    if not extra_ok:
+        return FAIL
+    lo, hi = ci
+    if math.isnan(lo) or math.isnan(hi):
+        return PASS if target.holds(measured) else FAIL
+    if target.holds(lo) and target.holds(hi):
+        return PASS
+    if hi < target.low or lo > target.high:
+        return FAIL
+    return INCONCLUSIVE
+
+
 @dataclass
 class CheckResult:
-    """The outcome of one check: the measured mean with its 95 % CI over replicates."""
+    """The outcome of one check: the measured mean with its 95 % CI over replicates, and
+    the verdict (:func:`verdict`); ``passed`` is ``verdict == PASS``."""
 
     key: str
     title: str
@@ -69,16 +90,27 @@ class CheckResult:
     held); ``independent``: no parameter was tuned to it."""
     deviation: str = ""
     """Why the model is known to fail this check (empty for an ordinary check)."""
+    verdict: str = ""
+    """PASS, INCONCLUSIVE or FAIL (:func:`verdict`); empty: PASS or FAIL as ``passed``."""
+
+    def __post_init__(self) -> None:
+        if not self.verdict:
+            self.verdict = PASS if self.passed else FAIL
 
     @property
     def source(self) -> str:
         return self.target.source
 
     @property
+    def failed(self) -> bool:
+        """Failed, and not as a known deviation: what makes ``sim validate`` exit 1."""
+        return self.verdict == FAIL and not self.deviation
+
+    @property
     def status(self) -> str:
-        if self.passed:
-            return "PASS"
-        return "FAIL, known deviation" if self.deviation else "FAIL"
+        if self.verdict == PASS or not self.deviation:
+            return self.verdict
+        return f"{self.verdict}, known deviation"
 
 
 def result(
@@ -94,10 +126,11 @@ def result(
     context: dict[str, float] | None = None,
     note: str = "",
 ) -> CheckResult:
-    """Build a :class:`CheckResult`: the check passes when the mean is inside the target
-    (and ``extra_ok``, a condition the check states in its note, holds). With fewer than
-    two values the interval is undefined (NaN) and the report says so."""
+    """Build a :class:`CheckResult` with its :func:`verdict` (``extra_ok`` is a condition
+    the check states in its note). With fewer than two values the interval is undefined
+    (NaN) and the report says so."""
     m, lo, hi = mean_ci(values)
+    decided = verdict(target, m, (lo, hi), extra_ok)
     return CheckResult(
         key=key,
         title=title,
@@ -105,7 +138,8 @@ def result(
         ci=(lo, hi),
         target=target,
         unit=unit,
-        passed=bool(target.holds(m) and extra_ok),
+        passed=decided == PASS,
+        verdict=decided,
         values=[float(v) for v in values],
         context=context or {},
         note=note,

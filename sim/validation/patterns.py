@@ -39,6 +39,10 @@ DEVIATIONS: dict[str, str] = {
     "9a": "teachers' weekly frustration falls to just under half its launch peak as they "
     "learn the platform, whatever the calibrated values; what lasts is their dissatisfaction "
     "(check 9c) (docs/cases.md, known deviations)",
+    "9d": "the programme's spending is set by its inputs (consultants, trainers, desk staff, "
+    "licences); the model has no mechanism by which a poor system raises it (change requests, "
+    "extended contracts, added staff), so only users' lost time makes it costlier "
+    "(docs/cases.md, known deviations)",
     "10b": "the strain a poor implementation causes fades within months in the model, as "
     "users learn by doing whatever their training; the survey found lasting effects "
     "(docs/cases.md, known deviations)",
@@ -54,9 +58,12 @@ and the tests require that they still fail (so this list stays true)."""
 
 HEALTHY_BIG_BANG = {
     "rollout.strategy": "big_bang",
-    # With the default 2.0 a 25 % dip alone drives users past the workaround threshold,
-    # which contradicts uneventful, well-prepared go-lives (Barnett et al. 2016); 1.5 lets
-    # a typical dip frustrate without mass bypassing. See docs/cases.md (model notes).
+    # With the default 2.0 (an assumption) a 25 % dip alone drives users past the
+    # workaround threshold, which contradicts uneventful, well-prepared go-lives (Barnett et
+    # al. 2016); 1.5 lets a typical dip frustrate without mass bypassing. This value is part
+    # of the calibration of checks 2a and 2b (at 2.0, 2b's recovery takes 23-32 weeks), and
+    # the experiments run at the default: experiments/robustness.toml varies it from 1.5 to
+    # 2.5. See docs/cases.md (model notes).
     "frustration.stress_per_loss": 1.5,
 }
 """A healthy big bang: default fit, testing, training plan and support."""
@@ -154,8 +161,11 @@ def _after_golive(run: RunResult, column: str) -> np.ndarray:
 
 
 def _adoption_at(run: RunResult, weeks: int) -> float:
-    series = _after_golive(run, "adoption_rate")
-    return float(series[min(weeks, series.size) - 1]) if series.size else 0.0
+    """Adoption ``weeks`` after the *planned* first go-live: one origin for every condition,
+    so a later or phased rollout is not measured from its own first go-live."""
+    series = run.timeseries["adoption_rate"].to_numpy()
+    week = run.scenario.rollout.first_golive_week + weeks
+    return float(series[min(week, series.size - 1)])
 
 
 def _recovery_weeks(run: RunResult) -> float:
@@ -234,7 +244,9 @@ def check_dip_recovery(ctx: Context) -> CheckResult:
         Target(1, 22, "Bhargava & Mishra 2014 (3-5 months); Kennebeck et al. 2012 (3 months)"),
         kind=CALIBRATED,
         unit="weeks",
-        note="training.on_the_job (learning by doing) was tuned to this target",
+        note="training.on_the_job (learning by doing) was tuned to this target, with the "
+        "healthy big bang's frustration.stress_per_loss of 1.5 (itself part of this "
+        "calibration); at the default 2.0, an assumption, recovery takes 23-32 weeks",
     )
 
 
@@ -259,8 +271,8 @@ def check_dip_no_recovery(ctx: Context) -> CheckResult:
 def lever_effects(ctx: Context, group: int = 3) -> dict[str, dict[str, float]]:
     """Each lever's benefit when it moves from the low to the high end of its range, over
     replicates: the reduction of live users' mean frustration, the gain in adoption 26
-    weeks after the first go-live, and the gain in the share of live users satisfied at the
-    end."""
+    weeks after the planned first go-live (one origin for all), and the gain in the share of
+    live users satisfied at the end."""
     effects: dict[str, dict[str, float]] = {}
     for name, (key, low, high, _source) in LEVERS.items():
         ends = []
@@ -436,11 +448,17 @@ def check_phasing_without_learning(ctx: Context) -> CheckResult:
         "6",
         "Phasing without learning does not protect",
         later_over_big_bang(phased),
-        Target(0.8, math.inf, "MODEL pattern 6; article lesson 2 (fix problems between phases)"),
+        Target(
+            0.8,
+            math.inf,
+            "the seed article's lesson 2 (fix problems between phases); docs/ODD.md pattern 6",
+        ),
         kind=INDEPENDENT,
         unit="later waves' peak frustration / big bang's",
         context={"same ratio with learning": float(np.mean(later_over_big_bang(learning)))},
-        note="operational: later waves reach >= 80 % of the big bang's peak frustration",
+        note="operational: later waves reach >= 80 % of the big bang's peak frustration. A test "
+        "of the design more than evidence: without learning, only phasing's other advantages "
+        "(trainers and a hypercare team for each wave) could protect the later waves",
     )
 
 
@@ -560,7 +578,9 @@ def check_millennium_incidents(ctx: Context) -> CheckResult:
         Target(2, math.inf, "Over 300 incident reports in one week (Läkartidningen)"),
         kind=INDEPENDENT,
         unit="x the weekly rate in late testing",
-        note="operational: defects found per week, first 3 live weeks vs the 4 before",
+        note="operational: defects found per week, first 3 live weeks vs the 4 before; close "
+        "to 1 + live detection rate x the wave's share / testing detection rate, so it checks "
+        "those two assumed rates against the reported spike (incident reports, not defects)",
     )
 
 
@@ -661,9 +681,11 @@ def check_teachers_dissatisfied(ctx: Context) -> CheckResult:
             1.0,
             "Ramboll 2020 via Vi Lärare (hard to use, did not meet needs); Hanauer et al. 2016",
         ),
-        kind=INDEPENDENT,
+        kind=CALIBRATED,
         unit="share of teachers dissatisfied, years 2-3",
-        note="operational: a majority of teachers rate it below 'acceptable' in years 2-3",
+        note="operational: a majority of teachers rate it below 'acceptable' in years 2-3; "
+        "calibrated, since analysis.ceiling_without 0.65 was set so that fit and usability "
+        "stay poor, which is what this rating mostly reflects",
     )
 
 
@@ -684,17 +706,24 @@ def check_cost_overrun(ctx: Context) -> CheckResult:
     planned = ctx.runs(ctx.scenario("skolplattformen", PLANNED_SYSTEM), 9)
     real = _skolplattformen(ctx)
     ratios = [
+        r.summary["programme_spend"] / p.summary["programme_spend"]
+        for r, p in zip(real, planned, strict=True)
+    ]
+    total = [
         r.summary["total_cost"] / p.summary["total_cost"]
         for r, p in zip(real, planned, strict=True)
     ]
     return result(
         "9d",
-        "Skolplattformen: cost far over budget",
+        "Skolplattformen: programme spending far over budget",
         ratios,
         Target(1.37, math.inf, "695 MSEK budget + 258 extra (Computer Sweden)"),
         kind=INDEPENDENT,
-        unit="x the cost with the planned system",
-        note="model cost includes users' lost time, which the city's accounts do not",
+        unit="x the spending with the planned system",
+        note="spending as the city's budget counts it (not users' lost time); the total cost "
+        "with users' time is shown for comparison",
+        context={"total cost, x the planned system's": float(np.mean(total))},
+        deviation=DEVIATIONS["9d"],
     )
 
 

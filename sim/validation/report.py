@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from sim.defaults import CONFIDENCE_LEVEL
-from sim.validation.context import CheckResult, Context
+from sim.validation.context import FAIL, INCONCLUSIVE, PASS, CheckResult, Context
 from sim.validation.patterns import CHECKS
 
 
@@ -31,15 +31,23 @@ KINDS = (
     "calibrated: the scenario was tuned to this target, so passing shows the calibration held; "
     "independent: no parameter was tuned to it."
 )
+VERDICTS = (
+    "PASS: the 95 % CI of the mean lies inside the target; FAIL: wholly outside; "
+    "INCONCLUSIVE: it straddles a bound, and more replicates (--replicates) will decide."
+)
 
 
 def tally(results: list[CheckResult]) -> str:
-    """``18 passed, 0 failed, 2 failed as known deviations; independent: ...``."""
-    failed = [r for r in results if not r.passed and not r.deviation]
-    known = [r for r in results if not r.passed and r.deviation]
-    text = f"{len(results) - len(failed) - len(known)} passed, {len(failed)} failed"
+    """``14 passed, 0 failed, 2 inconclusive, 3 known deviations not passed; ...``."""
+    known = [r for r in results if r.deviation and not r.passed]
+    ordinary = [r for r in results if r not in known]
+    passed = sum(r.verdict == PASS for r in ordinary)
+    failed = sum(r.verdict == FAIL for r in ordinary)
+    text = f"{passed} passed, {failed} failed"
+    if unsure := sum(r.verdict == INCONCLUSIVE for r in ordinary):
+        text += f", {unsure} inconclusive"
     if known:
-        text += f", {len(known)} failed as known deviations"
+        text += f", {len(known)} known deviations not passed"
     for kind in ("independent", "calibrated"):
         mine = [r for r in results if r.kind == kind]
         text += f"; {kind}: {sum(r.passed for r in mine)} of {len(mine)} passed"
@@ -66,5 +74,5 @@ def format_report(results: list[CheckResult], ctx: Context) -> str:
             lines.append(f"        note: {r.note}")
         if r.deviation and not r.passed:
             lines.append(f"        known deviation: {r.deviation}")
-    lines += ["", tally(results), KINDS]
+    lines += ["", tally(results), VERDICTS, KINDS]
     return "\n".join(lines)
