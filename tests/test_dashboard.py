@@ -280,6 +280,10 @@ def test_the_week_in_plain_words(small):
     _run(room, 14)
     phased = words.this_week(room.conditions[0])
     assert "1 of 4 waves live" in phased and "adopted" in phased
+    # frustration and workarounds of the live users, not diluted by those still waiting
+    live = room.conditions[0].model.metrics["frustration_live"]
+    assert f"live users' frustration {live:.2f}" in phased
+    assert "of live users working around" in phased
     assert "all units live" in words.this_week(room.conditions[1])
     assert words.comparison(room.conditions).startswith("So far:")
     _run(room, room.horizon)

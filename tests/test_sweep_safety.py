@@ -412,6 +412,25 @@ def test_bad_scheduler_addresses_fail_in_one_line(tmp_path, address):
         "sweep", exp, "--out", tmp_path / "out", "--engine", "dask", "--scheduler", address
     )
     assert one_line_error(result), result.output
+    assert "--scheduler" in result.output
+
+
+def test_a_malformed_scheduler_address_never_reaches_a_dask_client(tmp_path, monkeypatch):
+    """A client that fails half-way through its start may block the process later, when
+    it is collected: a malformed address is refused before any client exists."""
+    import distributed
+
+    def no_client(*args, **kwargs):
+        raise AssertionError("a Client was created for a malformed address")
+
+    monkeypatch.setattr(distributed, "Client", no_client)
+    exp = write_experiment(tmp_path)
+    for address in ("garbage://x", "tcp://[::1"):
+        result = sim(
+            "sweep", exp, "--out", tmp_path / "out", "--engine", "dask", "--scheduler", address
+        )
+        assert one_line_error(result) and "cannot connect to" in result.output, result.output
+        assert not (tmp_path / "out").exists()  # bad input writes nothing
 
 
 # --- experiments that would exhaust the machine or be silently wrong ---------------------

@@ -36,9 +36,11 @@ def this_week(condition: Condition) -> str:
     else:
         parts.append("all units live" if live == n_waves else f"{live} of {n_waves} waves live")
         parts.append(f"{m['adoption_rate']:.0%} of users adopted")
-        parts.append(f"{m['workaround_rate']:.0%} working around")
-        trend = _trend(condition.series("mean_frustration"))
-        parts.append(f"frustration {m['mean_frustration']:.2f} and {trend}")
+        # measured over the users already live, as the outcomes are (docs/ODD.md): users
+        # still waiting would dilute them
+        parts.append(f"{m['workaround_live']:.0%} of live users working around")
+        trend = _trend(condition.series("frustration_live"))
+        parts.append(f"live users' frustration {m['frustration_live']:.2f} and {trend}")
     if model.board.paused:
         until = model.board.paused_until
         when = "for good" if np.isinf(until) else f"until week {until:.0f}"
@@ -55,17 +57,23 @@ def comparison(conditions: Sequence[Condition]) -> str:
     if a.model.schedule.waves_live == 0 and b.model.schedule.waves_live == 0:
         return ""
     adopt = {c.name: c.model.metrics["adoption_rate"] for c in conditions}
-    feel = {c.name: c.model.metrics["mean_frustration"] for c in conditions}
+    feel = {c.name: c.model.metrics["frustration_live"] for c in conditions}
     if abs(adopt[a.name] - adopt[b.name]) < 0.02:
         first = f"about as many adopted in both ({adopt[a.name]:.0%})"
     else:
         hi, lo = (a.name, b.name) if adopt[a.name] > adopt[b.name] else (b.name, a.name)
         first = f"{hi} has more users on board ({adopt[hi]:.0%} adopted against {adopt[lo]:.0%})"
-    if abs(feel[a.name] - feel[b.name]) < 0.02:
-        second = f"both about as frustrated ({feel[a.name]:.2f})"
+    if min(c.model.schedule.waves_live for c in conditions) == 0:
+        waiting = a.name if a.model.schedule.waves_live == 0 else b.name
+        second = f"nobody in {waiting} is live yet"
+    elif abs(feel[a.name] - feel[b.name]) < 0.02:
+        second = f"live users about as frustrated in both ({feel[a.name]:.2f})"
     else:
         calm, upset = (a.name, b.name) if feel[a.name] < feel[b.name] else (b.name, a.name)
-        second = f"{calm} is calmer (frustration {feel[calm]:.2f} against {feel[upset]:.2f})"
+        second = (
+            f"{calm}'s live users are calmer (frustration {feel[calm]:.2f} against "
+            f"{feel[upset]:.2f})"
+        )
     return f"{when}: {first}; {second}."
 
 

@@ -212,12 +212,7 @@ def open_engine(
     attaches to ``scheduler`` if given (its workers' threads count as jobs), else starts a
     local cluster of ``jobs`` single-threaded worker processes.
     """
-    if engine not in ENGINES:
-        raise InputError(
-            f"unknown engine '{engine}' (choose from {', '.join(ENGINES)})", key="--engine"
-        )
-    if scheduler and engine != "dask":
-        raise InputError("a scheduler address needs --engine dask", key="--scheduler")
+    check_engine(engine, scheduler)
     jobs = jobs or default_jobs()
     if engine == "dask":
         with _dask_executor(jobs, scheduler) as opened:
@@ -268,15 +263,49 @@ def _process_executor(jobs: int) -> Iterator[Engine]:
         lifeline.close()
 
 
+def check_engine(engine: str, scheduler: str | None) -> None:
+    """Refuse an unknown engine, a scheduler without Dask, a missing Dask or a malformed
+    scheduler address, in one line, before anything is written or started."""
+    if engine not in ENGINES:
+        raise InputError(
+            f"unknown engine '{engine}' (choose from {', '.join(ENGINES)})", key="--engine"
+        )
+    if scheduler and engine != "dask":
+        raise InputError("a scheduler address needs --engine dask", key="--scheduler")
+    if engine == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise InputError(
+                "the dask engine needs Dask distributed: pip install 'rollout-sim[dask]'",
+                key="--engine",
+            ) from None
+        if scheduler:
+            _check_scheduler_address(scheduler)
+
+
+def _check_scheduler_address(scheduler: str) -> None:
+    """Refuse a malformed scheduler address before any client exists: a client that fails
+    half-way through its start can be collected later and block the process in its close
+    (seen as a hang), so a bad address must never reach ``Client``."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    try:
+        scheme, location = parse_address(scheduler)
+        get_backend(scheme)
+        if scheme in ("tcp", "tls"):
+            parse_host_port(location, default_port=8786)
+    except (ValueError, TypeError) as exc:
+        raise InputError(
+            f"cannot connect to {scheduler}: {one_line(exc)}", key="--scheduler"
+        ) from None
+
+
 @contextmanager
 def _dask_executor(jobs: int, scheduler: str | None) -> Iterator[Engine]:
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise InputError(
-            "the dask engine needs Dask distributed: pip install 'rollout-sim[dask]'",
-            key="--engine",
-        ) from None
+    from distributed import Client, LocalCluster  # check_engine has made sure it is there
+
     cluster = None
     if scheduler:
         try:

@@ -35,7 +35,14 @@ from sim.experiment.results import (
     write_runs_csv,
     write_timeseries,
 )
-from sim.experiment.runner import RunFn, RunOutput, RunTask, open_engine, run_tasks
+from sim.experiment.runner import (
+    RunFn,
+    RunOutput,
+    RunTask,
+    check_engine,
+    open_engine,
+    run_tasks,
+)
 from sim.experiment.spec import Experiment, canonical, condition_worlds, sha256_text
 from sim.experiment.state import STATE
 from sim.io import ensure_writable_dir, shown, warn
@@ -145,6 +152,7 @@ def run_sweep(
             source=str(experiment.path),
             key="experiment.worlds",
         )
+    check_engine(engine, scheduler)  # bad options write nothing
     out = Path(out_dir)
     _check_occupant(out, experiment, kind, resume=resume, force=force)  # before writing
     ensure_writable_dir(out)
