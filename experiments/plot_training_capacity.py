@@ -1,9 +1,9 @@
 """Dose-response figure for experiments/training_capacity.toml.
 
 Reads a finished sweep (never runs the model) and draws, against planned training hours
-per user, one line per trainer capacity: peak frustration of live users, peak share of live users in
-workaround, and weeks from the start to 80 % adoption, each a mean over replicates with its
-95 % confidence interval.
+per user, one line per trainer capacity: peak frustration of live users, peak share of live
+users in workaround, weeks from the start to 80 % adoption and net benefit against staying
+on the legacy systems, each a mean over replicates with its 95 % confidence interval.
 
     python experiments/plot_training_capacity.py results/training_capacity
 
@@ -31,6 +31,7 @@ PANELS = {
     "peak_frustration_live": "Peak frustration of live users (0-1)",
     "peak_workaround_live": "Peak share of live users in workaround",
     "weeks_to_80": "Weeks from the start to 80 % adoption",
+    "net_benefit": "Net benefit (MSEK)",
 }
 
 
@@ -74,9 +75,9 @@ def _panel(ax, data: pd.DataFrame, ylabel: str) -> None:
 
 
 def training_figure(results: Results, axes=None) -> Figure:
-    """Three panels against training hours, one line per trainer capacity."""
+    """Four panels against training hours, one line per trainer capacity."""
     if axes is None:
-        fig = Figure(figsize=(14, 4.5), layout="constrained")
+        fig = Figure(figsize=(18, 4.5), layout="constrained")
         axes = fig.subplots(1, len(PANELS), sharex=True)
     fig = axes[0].figure
     for ax, (outcome, ylabel) in zip(axes, PANELS.items(), strict=True):

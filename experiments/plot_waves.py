@@ -1,10 +1,11 @@
 """Figure for experiments/waves.toml: how many waves, how far apart?
 
 Reads a finished sweep (never runs the model) and draws, against the number of waves, one
-line per interval between waves: peak frustration of live users, peak 90th percentile of
-frustration, weeks from the programme's start to 80 % adoption, net benefit, and the cost of
-dual running (old and new systems side by side while some but not all waves are live,
-counted from the saved weekly ``waves_live``). Means over replicates with 95 % CIs.
+line per interval between waves: peak frustration of live users, peak share of live users
+working around the system, weeks from the programme's start to 80 % adoption, net benefit
+against staying on the legacy systems, and the cost of dual running (old and new systems
+side by side while some but not all waves are live, counted from the saved weekly
+``waves_live``). Means over replicates with 95 % CIs.
 
     python experiments/plot_waves.py results/waves
 
@@ -31,7 +32,7 @@ WAVES, INTERVAL = "rollout.waves", "rollout.wave_interval_weeks"
 DUAL = "dual_running_cost"
 PANELS = {
     "peak_frustration_live": "Peak frustration of live users (0-1)",
-    "peak_p90_frustration": "Peak 90th pct. of frustration (0-1)",
+    "peak_workaround_live": "Peak share of live users in workaround",
     "weeks_to_80": "Weeks from the start to 80 % adoption",
     "net_benefit": "Net benefit (MSEK)",
     DUAL: "Dual-running cost (MSEK)",
