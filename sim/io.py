@@ -39,14 +39,17 @@ def package_versions() -> dict[str, str]:
 def code_fingerprint() -> str:
     """:func:`tree_fingerprint` of the ``sim`` package, so results can be tied to the code
     that made them."""
-    return tree_fingerprint(Path(__file__).resolve().parent)
+    return tree_fingerprint(Path(__file__).resolve().parent, skip=("data",))
 
 
-def tree_fingerprint(root: Path) -> str:
+def tree_fingerprint(root: Path, skip: tuple[str, ...] = ()) -> str:
     """SHA-256 (first 16 hex digits) of every ``.py`` file below ``root``, by relative path
-    and content."""
+    and content, leaving out the top-level folders ``skip`` (an installed package's
+    ``sim/data`` holds the shipped experiments' scripts, which are not the model)."""
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*.py")):
+        if path.relative_to(root).parts[0] in skip:
+            continue
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())

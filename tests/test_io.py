@@ -23,6 +23,8 @@ def test_the_fingerprint_follows_content_and_names(tmp_path):
     other_text = tree_fingerprint(_tree(tmp_path / "text", {**files, "notes.txt": "changed"}))
     assert len({one, edited, renamed}) == 3
     assert other_text == one  # only Python files are the code
+    data = _tree(tmp_path / "data", {**files, "data/plot.py": "z = 3\n"})
+    assert tree_fingerprint(data, skip=("data",)) == one != tree_fingerprint(data)
 
 
 def test_every_result_records_the_code_fingerprint():

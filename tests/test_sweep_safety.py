@@ -24,6 +24,7 @@ from sweep_helpers import (
 )
 
 from sim.experiment import load_experiment, run_sweep
+from sim.io import code_fingerprint
 
 SMALL_RUN = ["--set", "population.size=150", "--set", "population.units=6", "--steps", "12"]
 
@@ -415,6 +416,30 @@ def test_bad_scheduler_addresses_fail_in_one_line(tmp_path, address):
     assert "--scheduler" in result.output
 
 
+def test_a_scheduler_that_cannot_be_reached_leaves_no_results_folder(tmp_path, monkeypatch):
+    """A well-formed address whose scheduler does not answer (or an unusable transport)
+    fails when the client connects, after the folder was prepared: the new folder is
+    removed, so the next command is not told it holds a sweep."""
+    import distributed
+
+    def unreachable(*args, **kwargs):
+        raise OSError("Timed out trying to connect")
+
+    monkeypatch.setattr(distributed, "Client", unreachable)
+    exp = write_experiment(tmp_path)
+    out = tmp_path / "out"
+    args = ("sweep", exp, "--out", out, "--engine", "dask")
+    result = sim(*args, "--scheduler", "tcp://127.0.0.1:9")
+    assert one_line_error(result) and "cannot connect to" in result.output, result.output
+    assert not out.exists()
+    # a folder that existed keeps only what it had
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    result = sim(*args, "--scheduler", "tcp://127.0.0.1:9")
+    assert one_line_error(result), result.output
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
 def test_a_malformed_scheduler_address_never_reaches_a_dask_client(tmp_path, monkeypatch):
     """A client that fails half-way through its start may block the process later, when
     it is collected: a malformed address is refused before any client exists."""
@@ -547,3 +572,22 @@ def test_impossible_paths_fail_in_one_short_line(tmp_path, kind, command):
         result = sim(command, path)
     assert one_line_error(result), result.output
     assert len(result.output) < 300
+
+
+def test_resuming_after_the_code_changed_says_so(tmp_path, monkeypatch):
+    """Runs made by earlier code are kept on --resume, but not silently: the state records
+    the code's fingerprint and a resume by other code warns."""
+    import sim.experiment.sweep as sweep_module
+
+    exp = write_experiment(tmp_path)
+    out = tmp_path / "out"
+    first = sim("sweep", exp, "--out", out, "--max-runs", "100000", "-q")
+    assert first.exit_code == 0, first.output
+    state = json.loads((out / "sweep.json").read_text())
+    assert state["code"] == code_fingerprint()
+    same = sim("sweep", exp, "--out", out, "--resume", "-q")
+    assert "code changed" not in same.output
+    monkeypatch.setattr(sweep_module, "code_fingerprint", lambda: "0123456789abcdef")
+    other = sim("sweep", exp, "--out", out, "--resume", "-q")
+    assert other.exit_code == 0, other.output
+    assert f"fingerprint {state['code']} -> 0123456789abcdef" in other.output

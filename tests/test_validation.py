@@ -31,7 +31,8 @@ def test_result_uses_the_t_interval_and_leaves_it_undefined_for_one_value():
         ([2.0, 2.1, 2.2], Target(1, 3), "PASS"),  # the whole interval inside
         ([2.0, 2.1, 2.2], Target(5, 9), "FAIL"),  # wholly outside
         ([1.0, 2.0, 3.0], Target(1.5, 9), "INCONCLUSIVE"),  # mean inside, interval straddles
-        ([1.0, 2.0, 3.0], Target(2.5, 9), "INCONCLUSIVE"),  # mean outside, interval straddles
+        ([1.0, 2.0, 3.0], Target(2.5, 9), "FAIL"),  # mean outside: fails, however wide
+        ([2.4, 3.0], Target(0, 1), "FAIL"),  # two replicates, both miss: a failure
         ([2.0], Target(1, 3), "PASS"),  # one value: no interval, the value decides
         ([2.0], Target(3, 4), "FAIL"),
     ],
@@ -46,6 +47,27 @@ def test_the_verdict_needs_the_whole_interval_on_one_side(values, target, expect
 def test_a_failed_extra_condition_fails_whatever_the_interval():
     r = result("X", "x", [2.0, 2.1], Target(1, 3), unit="u", kind="independent", extra_ok=False)
     assert r.verdict == "FAIL"
+
+
+@pytest.mark.parametrize(
+    ("values", "code"), [([2.4, 3.0], 1), ([0.2, 0.95], 0)], ids=["missed", "unsure"]
+)
+def test_the_command_fails_when_a_mean_misses_whatever_the_replicates(monkeypatch, values, code):
+    """With two replicates the interval is wide: a check whose mean misses must still fail
+    the command, and one whose mean is inside but whose interval crosses a bound must not."""
+    check = result("X", "x", values, Target(0, 1, "src"), unit="u", kind="independent")
+    monkeypatch.setattr("sim.validation.run_validation", lambda ctx, checks=None: [check])
+    out = CliRunner().invoke(cli, ["validate", "--quick", "--replicates", "2"])
+    assert out.exit_code == code, out.output
+
+
+def test_training_is_not_the_strongest_lever_when_it_does_harm():
+    from sim.validation.patterns import _strongest
+
+    harm = {"training": {"f": -0.05}, "support": {"f": -0.01}}
+    help_ = {"training": {"f": 0.05}, "support": {"f": -0.01}}
+    assert _strongest(harm, "f") == 0.0
+    assert _strongest(help_, "f") == math.inf
 
 
 def test_inconclusive_checks_are_counted_and_explained():

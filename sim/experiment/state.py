@@ -15,7 +15,7 @@ from typing import Any
 from sim.experiment.design import describe
 from sim.experiment.results import worlds_json
 from sim.experiment.spec import Experiment, canonical
-from sim.io import atomic_write_json, read_json
+from sim.io import atomic_write_json, code_fingerprint, read_json
 
 STATE = "sweep.json"
 FORMAT = 2
@@ -38,6 +38,7 @@ def write(out: Path, experiment: Experiment, *, started: str) -> dict[str, Any]:
         "runs": experiment.n_runs,
         "scenario": experiment.base.model_dump(mode="json"),
         "started": started,
+        "code": code_fingerprint(),
         **worlds_json(experiment),
     }
     atomic_write_json(out / STATE, state)

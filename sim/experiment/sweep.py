@@ -45,8 +45,9 @@ from sim.experiment.runner import (
 )
 from sim.experiment.spec import Experiment, canonical, condition_worlds, sha256_text
 from sim.experiment.state import STATE
-from sim.io import ensure_writable_dir, shown, warn
+from sim.io import code_fingerprint, ensure_writable_dir, shown, warn
 from sim.outdir import (
+    LOCK,
     check_force,
     inspect,
     lock_folder,
@@ -155,27 +156,48 @@ def run_sweep(
     check_engine(engine, scheduler)  # bad options write nothing
     out = Path(out_dir)
     _check_occupant(out, experiment, kind, resume=resume, force=force)  # before writing
+    created = not out.exists()
     ensure_writable_dir(out)
-    with lock_folder(out):
-        occupant = _check_occupant(out, experiment, kind, resume=resume, force=force)
-        continuing = occupant.ours and not force
-        if occupant.ours and force:
-            check_force(out)
-            remove_own(out, (*OWN_FILES, *extra_files), OWN_SUBFOLDERS)
-        if not continuing:
-            mark(out, kind, experiment=experiment.name, **(about or {}))
-        return _session(
-            out,
-            experiment,
-            resume=continuing,
-            warn=warn,
-            jobs=jobs,
-            engine=engine,
-            scheduler=scheduler,
-            run_fn=run_fn,
-            progress=progress,
-            compare=kind == "sweep",
-        )
+    undone = False
+    try:
+        with lock_folder(out):
+            occupant = _check_occupant(out, experiment, kind, resume=resume, force=force)
+            continuing = occupant.ours and not force
+            if occupant.ours and force:
+                check_force(out)
+                remove_own(out, (*OWN_FILES, *extra_files), OWN_SUBFOLDERS)
+            if not continuing:
+                mark(out, kind, experiment=experiment.name, **(about or {}))
+            try:
+                return _session(
+                    out,
+                    experiment,
+                    resume=continuing,
+                    warn=warn,
+                    jobs=jobs,
+                    engine=engine,
+                    scheduler=scheduler,
+                    run_fn=run_fn,
+                    progress=progress,
+                    compare=kind == "sweep",
+                )
+            except InputError:
+                # Refused before any run (a scheduler that cannot be reached): a new
+                # folder is left as it was, not marked as holding results.
+                if not continuing and not _has_runs(out):
+                    remove_own(out, (*OWN_FILES, *extra_files), OWN_SUBFOLDERS)
+                    undone = True
+                raise
+    finally:
+        if undone and created:
+            (out / LOCK).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                out.rmdir()
+
+
+def _has_runs(out: Path) -> bool:
+    journal = out / JOURNAL
+    return journal.is_file() and journal.stat().st_size > 0
 
 
 KINDS = {"sweep": "a sweep", "sensitivity": "a sensitivity analysis", "run": "a single run"}
@@ -233,6 +255,12 @@ def _session(
                 "runs; use --force to start afresh or choose a new folder",
                 key="--resume",
             )
+    if old is not None and old.get("code", code_fingerprint()) != code_fingerprint():
+        warn(
+            f"the model's code changed since the sweep in {shown(out)} started (fingerprint "
+            f"{old['code']} -> {code_fingerprint()}); its finished runs were made by the "
+            "earlier code (use --force to run them all again)"
+        )
     journal = Journal(out)
     todo = _check_journal(out, experiment, journal, warn)
     started = old.get("started") if old else None

@@ -304,7 +304,9 @@ def _strongest(effects: dict[str, dict[str, float]], measure: str) -> float:
     """Training's effect on ``measure`` over the best other lever's (inf if none helps)."""
     train = effects["training"][measure]
     best = max(e[measure] for name, e in effects.items() if name != "training")
-    return train / best if best > 0 else math.inf
+    if best > 0:
+        return train / best
+    return math.inf if train > 0 else 0.0  # no other lever helps: training wins if it does
 
 
 def _lever_context(effects: dict[str, dict[str, float]], measures: tuple[str, ...]) -> dict:

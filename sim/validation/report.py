@@ -32,8 +32,9 @@ KINDS = (
     "independent: no parameter was tuned to it."
 )
 VERDICTS = (
-    "PASS: the 95 % CI of the mean lies inside the target; FAIL: wholly outside; "
-    "INCONCLUSIVE: it straddles a bound, and more replicates (--replicates) will decide."
+    "PASS: the 95 % CI of the mean lies inside the target; FAIL: the mean lies outside it; "
+    "INCONCLUSIVE: the mean is inside but its interval crosses a bound, and more replicates "
+    "(--replicates) will decide."
 )
 
 
