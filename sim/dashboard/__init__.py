@@ -12,10 +12,6 @@
   data, testable without a browser;
 - :mod:`sim.dashboard.app`: the Solara page (needs the ``dashboard`` extra);
 - :mod:`sim.dashboard.server`: serving the page on 127.0.0.1.
+
+The dashboard's defaults (host, port, starting scenario) are in :mod:`sim.defaults`.
 """
-
-from __future__ import annotations
-
-from sim.defaults import DASHBOARD_SCENARIO as DEFAULT_SCENARIO
-
-__all__ = ["DEFAULT_SCENARIO"]

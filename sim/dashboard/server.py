@@ -23,8 +23,6 @@ from sim.defaults import DASHBOARD_HOST, DASHBOARD_PORT
 from sim.errors import InputError
 from sim.scenario import Scenario
 
-DEFAULT_HOST, DEFAULT_PORT = DASHBOARD_HOST, DASHBOARD_PORT
-
 _SOLARA_ENVIRONMENT = {
     "SOLARA_APP": "sim.dashboard.app",
     "SOLARA_MODE": "production",
@@ -77,8 +75,8 @@ def address(sock: socket.socket) -> str:
 def serve(
     base: Scenario,
     *,
-    host: str = DEFAULT_HOST,
-    port: int = DEFAULT_PORT,
+    host: str = DASHBOARD_HOST,
+    port: int = DASHBOARD_PORT,
     seed: int | None = None,
     echo: Callable[..., None] = click.echo,
 ) -> None:
