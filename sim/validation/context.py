@@ -92,7 +92,10 @@ class CheckResult:
     """PASS, INCONCLUSIVE or FAIL (:func:`verdict`); empty: PASS or FAIL as ``passed``."""
 
     def __post_init__(self) -> None:
-        if not self.verdict:
+        # One truth: a given verdict decides ``passed``; without one, ``passed`` decides.
+        if self.verdict:
+            self.passed = self.verdict == PASS
+        else:
             self.verdict = PASS if self.passed else FAIL
 
     @property
