@@ -29,17 +29,21 @@ def small():
     return make
 
 
+def _small_sweep(tmp_path_factory, experiment_file, name: str):
+    folder = tmp_path_factory.mktemp(name)
+    experiment = small_experiment(experiment_file, folder)
+    out = folder / experiment_file.stem
+    result = sim_cli("sweep", experiment, "--out", out, "--jobs", "1", "--quiet")
+    assert result.exit_code == 0, result.output
+    return out, result
+
+
 @pytest.fixture(scope="session")
 def main_sweep(tmp_path_factory):
     """The README's ``sim sweep experiments/rollout_x_involvement.toml --out ...`` in its
     small form (fewer replicates, :func:`refresh_docs.small_experiment`), run once:
     ``(results folder, CLI result)``."""
-    folder = tmp_path_factory.mktemp("main_sweep")
-    experiment = small_experiment(MAIN_EXPERIMENT, folder)
-    out = folder / "rollout_x_involvement"
-    result = sim_cli("sweep", experiment, "--out", out, "--jobs", "1", "--quiet")
-    assert result.exit_code == 0, result.output
-    return out, result
+    return _small_sweep(tmp_path_factory, MAIN_EXPERIMENT, "main_sweep")
 
 
 @pytest.fixture(scope="session")
@@ -47,12 +51,7 @@ def worlds_sweep(tmp_path_factory):
     """The README's ``sim sweep experiments/robustness.toml --out ...`` in its small form
     (a few worlds of one replicate, :func:`refresh_docs.small_experiment`), run once:
     ``(results folder, CLI result)``."""
-    folder = tmp_path_factory.mktemp("worlds_sweep")
-    experiment = small_experiment(ROBUSTNESS_EXPERIMENT, folder)
-    out = folder / "robustness"
-    result = sim_cli("sweep", experiment, "--out", out, "--jobs", "1", "--quiet")
-    assert result.exit_code == 0, result.output
-    return out, result
+    return _small_sweep(tmp_path_factory, ROBUSTNESS_EXPERIMENT, "worlds_sweep")
 
 
 @pytest.fixture(scope="session")
